@@ -1,0 +1,133 @@
+//! Keeping secrets out of everything the library returns.
+//!
+//! The server's auth error echoes the password, and when the password is
+//! wrong it also prints the SQL statement that contains it:
+//! `ERROR: Invalid Username/Password: |6666|wrongpass|0|1|BAD|0|api|SELECT
+//! ... pass='wrongpass' ...|`. Debug pages and PHP errors can carry
+//! `pass=...` too. [`redact`] removes all of these, and any known secret,
+//! before text is kept or shown.
+
+use alloc::string::String;
+
+/// What stands in place of a removed secret.
+pub const REDACTED: &str = "[REDACTED]";
+
+/// The prefix of the server's auth error line.
+pub const AUTH_PREFIX: &str = "ERROR: Invalid Username/Password:";
+
+/// The most bytes of any one line [`redact`] reads.
+const MAX_LINE: usize = 8192;
+
+/// Returns at most `max` bytes of `text` with every password removed:
+/// the password and SQL of an auth error line, every `pass=` value, and
+/// every occurrence of `secret` (when given and not empty).
+///
+/// ```
+/// use vicidial_xfer::redact::redact;
+/// let line = "ERROR: Invalid Username/Password: |6666|hunter2|0|1|BAD|0|api|SELECT count(*) from vicidial_users where user='6666' and pass='hunter2';|";
+/// let out = redact(line, None, 512);
+/// assert_eq!(out, "ERROR: Invalid Username/Password: |6666|[REDACTED]|0|1|BAD|");
+/// assert_eq!(redact("url=?user=a&pass=hunter2&x=1", None, 512), "url=?user=a&pass=[REDACTED]&x=1");
+/// assert_eq!(redact("hello hunter2", Some("hunter2"), 512), "hello [REDACTED]");
+/// ```
+pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
+    let secret = secret.filter(|s| !s.is_empty());
+    let mut out = String::new();
+    for (i, line) in text.split('\n').enumerate() {
+        if out.len() >= max {
+            break;
+        }
+        if i > 0 {
+            out.push('\n');
+        }
+        let line = &line[..floor_boundary(line, MAX_LINE)];
+        let line = redact_auth_line(line);
+        let line = redact_pass_params(&line);
+        match secret {
+            Some(s) if line.contains(s) => out.push_str(&line.replace(s, REDACTED)),
+            _ => out.push_str(&line),
+        }
+    }
+    if out.len() > max {
+        out.truncate(floor_boundary(&out, max));
+        if let Some(s) = secret {
+            // Never end on the start of the secret cut in half.
+            for n in (3..s.len()).rev() {
+                if out.ends_with(&s[..floor_boundary(s, n)]) {
+                    out.truncate(out.len() - floor_boundary(s, n));
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The largest char boundary of `s` at or below `n`.
+pub(crate) fn floor_boundary(s: &str, n: usize) -> usize {
+    if n >= s.len() {
+        return s.len();
+    }
+    let mut end = n;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    end
+}
+
+/// Rewrites an auth error line to `...: |{user}|[REDACTED]|{auth}|{auth_api}|{reason}|`.
+fn redact_auth_line(line: &str) -> String {
+    let Some(at) = line.find(AUTH_PREFIX) else {
+        return String::from(line);
+    };
+    let (before, rest) = line.split_at(at + AUTH_PREFIX.len());
+    let mut out = String::from(before);
+    let mut parts = rest.trim_start().strip_prefix('|').unwrap_or("").split('|');
+    let user = parts.next().unwrap_or("");
+    let _password = parts.next();
+    out.push_str(" |");
+    out.push_str(&user[..floor_boundary(user, 100)]);
+    out.push('|');
+    out.push_str(REDACTED);
+    out.push('|');
+    // auth, auth_api and the one-word reason; the SQL after it is dropped.
+    for part in parts.take(3) {
+        if part.len() > 16 || part.contains(|c: char| c.is_whitespace() || c == '\'') {
+            break;
+        }
+        out.push_str(part);
+        out.push('|');
+    }
+    out
+}
+
+/// Replaces the value of every `pass=` (query string or SQL) with [`REDACTED`].
+fn redact_pass_params(line: &str) -> String {
+    const KEY: &str = "pass=";
+    if !line.contains(KEY) {
+        return String::from(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find(KEY) {
+        let (head, tail) = rest.split_at(at + KEY.len());
+        out.push_str(head);
+        let quote = tail.chars().next().filter(|c| *c == '\'' || *c == '"');
+        let end = match quote {
+            Some(q) => tail[1..].find(q).map(|i| i + 2).unwrap_or(tail.len()),
+            None => tail
+                .find(|c: char| c == '&' || c == '|' || c == ';' || c == '<' || c == '"' || c == '\'' || c.is_whitespace())
+                .unwrap_or(tail.len()),
+        };
+        if let Some(q) = quote {
+            out.push(q);
+            out.push_str(REDACTED);
+            out.push(q);
+        } else {
+            out.push_str(REDACTED);
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
