@@ -11,7 +11,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::redact::{redact, REDACTED};
+use crate::redact::redact;
 use crate::reply::{parse_reply, Reply, MAX_EXCERPT};
 
 /// How the request ended at the transport level.
@@ -133,7 +133,7 @@ impl TransferLog {
 
     fn response_outcome(&self, call_id: &str, status: u16, body: &str, secret: Option<&str>) -> Outcome {
         let reply = parse_reply(body);
-        let reply = scrub(reply, secret);
+        let reply = reply.without_secret(secret);
         let raw = Some(redact(body, secret, MAX_EXCERPT));
         let success_status = (200..300).contains(&status);
         let (code, mut message, outcome_unknown) = if !success_status {
@@ -181,14 +181,6 @@ fn transport_outcome(code: &'static str, message: &str) -> Outcome {
         http_status: None,
         reply: None,
         raw: None,
-    }
-}
-
-/// Removes `secret` from every text field of a parsed reply.
-fn scrub(reply: Reply, secret: Option<&str>) -> Reply {
-    match secret.filter(|s| !s.is_empty()) {
-        Some(secret) => reply.map_text(|s| if s.contains(secret) { s.replace(secret, REDACTED) } else { s }),
-        None => reply,
     }
 }
 

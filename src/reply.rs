@@ -12,7 +12,7 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::redact::{floor_boundary, redact, AUTH_PREFIX};
+use crate::redact::{floor_boundary, redact, AUTH_PREFIX, REDACTED};
 
 /// The most bytes kept of one typed field.
 pub const MAX_FIELD: usize = 100;
@@ -347,6 +347,15 @@ impl Reply {
             Reply::ServerError { excerpt } => Reply::ServerError { excerpt: f(excerpt) },
             Reply::Unrecognized { excerpt } => Reply::Unrecognized { excerpt: f(excerpt) },
             other @ (Reply::ApiNotActive | Reply::EmptyReply) => other,
+        }
+    }
+
+    /// Replaces every occurrence of `secret` (when given and not empty) in
+    /// the text fields with the redaction marker.
+    pub fn without_secret(self, secret: Option<&str>) -> Reply {
+        match secret.filter(|s| !s.is_empty()) {
+            Some(s) => self.map_text(|t| if t.contains(s) { t.replace(s, REDACTED) } else { t }),
+            None => self,
         }
     }
 

@@ -1,0 +1,89 @@
+// Builds the npm package into pkg/: cargo (wasm32, release) -> wasm-bindgen
+// (web + Node ESM glue; both emit the same .wasm) -> wasm-opt from npm's
+// binaryen (Debian's 108 emits a module that fails to load) -> this
+// template's files. Loads the optimized module once as a smoke test and
+// reports raw / gzip / brotli sizes.
+//
+// Usage: node pkg-template/build.mjs [--out pkg]
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const template = join(root, "pkg-template");
+const outArg = process.argv.indexOf("--out");
+const out = resolve(root, outArg > 0 ? process.argv[outArg + 1] : "pkg");
+const work = join(root, "target", "pkg-build");
+
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { cwd: root, stdio: "inherit", ...opts });
+
+// The CLI must equal the wasm-bindgen crate in Cargo.lock exactly.
+const lock = readFileSync(join(root, "Cargo.lock"), "utf8");
+const want = /name = "wasm-bindgen"\nversion = "([^"]+)"/.exec(lock)?.[1];
+const have = execFileSync("wasm-bindgen", ["--version"], { encoding: "utf8" }).trim().split(" ")[1];
+if (want !== have) {
+  console.error(`wasm-bindgen CLI ${have} != Cargo.lock ${want}: cargo install wasm-bindgen-cli --version ${want}`);
+  process.exit(1);
+}
+
+run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", "wasm"]);
+const wasm = join(root, "target", "wasm32-unknown-unknown", "release", "vicidial_xfer.wasm");
+
+rmSync(work, { recursive: true, force: true });
+run("wasm-bindgen", ["--target", "web", "--out-dir", join(work, "web"), "--out-name", "vicidial_xfer", wasm]);
+// Same out-name: the wasm's import module names derive from it.
+run("wasm-bindgen", ["--target", "experimental-nodejs-module", "--out-dir", join(work, "node"), "--out-name", "vicidial_xfer", wasm]);
+const webWasm = readFileSync(join(work, "web", "vicidial_xfer_bg.wasm"));
+if (!webWasm.equals(readFileSync(join(work, "node", "vicidial_xfer_bg.wasm")))) {
+  throw new Error("wasm-bindgen emitted different .wasm files for web and node: cannot share one");
+}
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+const wasmOpt = join(root, "node_modules", "binaryen", "bin", "wasm-opt");
+run(process.execPath, [wasmOpt, "-Oz", join(work, "web", "vicidial_xfer_bg.wasm"), "-o", join(out, "vicidial_xfer_bg.wasm")]);
+
+// The glue, without its self-types pointer (the package ships index.d.ts).
+const glue = (file) => readFileSync(file, "utf8").replace(/^\/\* @ts-self-types=.*\*\/\n/m, "");
+writeFileSync(join(out, "vicidial_xfer.js"), glue(join(work, "web", "vicidial_xfer.js")));
+writeFileSync(join(out, "vicidial_xfer_node.js"), glue(join(work, "node", "vicidial_xfer.js")));
+for (const f of ["index.js", "node.js", "workerd.js", "api.js", "index.d.ts", "README.md"]) {
+  copyFileSync(join(template, f), join(out, f));
+}
+const version = /^version = "([^"]+)"/m.exec(readFileSync(join(root, "Cargo.toml"), "utf8"))[1];
+const manifest = JSON.parse(readFileSync(join(template, "package.json"), "utf8"));
+manifest.version = version;
+writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+
+// Smoke test: the optimized module must load and work.
+const smoke = execFileSync(
+  process.execPath,
+  [
+    "--input-type=module",
+    "-e",
+    `import { parseReply, buildTransfer } from ${JSON.stringify(join(out, "node.js"))};
+     const r = parseReply("SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\\n");
+     const b = buildTransfer({ agentUser: "1028", callId: "Y0315201639000402027", ingroup: "SALESLINE" });
+     if (r.code !== "TRANSFERRED" || !b.body.includes("ingroup_choices=SALESLINE")) process.exit(1);
+     console.log("smoke: optimized module loads; parseReply ->", r.code);`,
+  ],
+  { encoding: "utf8" },
+);
+process.stdout.write(smoke);
+
+// Size report.
+const size = (file) => {
+  const bytes = readFileSync(join(out, file));
+  const gz = gzipSync(bytes, { level: 9 }).length;
+  const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  return { file, raw: bytes.length, gzip: gz, brotli: br };
+};
+const rows = ["vicidial_xfer_bg.wasm", "vicidial_xfer.js", "vicidial_xfer_node.js", "api.js", "index.js"].map(size);
+const kb = (n) => (n / 1024).toFixed(1).padStart(7) + " KB";
+console.log("\npkg/ sizes            raw        gzip -9    brotli");
+for (const r of rows) console.log(`${r.file.padEnd(22)}${kb(r.raw)}${kb(r.gzip)}${kb(r.brotli)}`);
+writeFileSync(join(root, "target", "pkg-sizes.json"), JSON.stringify(rows, null, 2));
+const wasmGz = rows[0].gzip / 1024;
+console.log(`wasm gzip ${wasmGz.toFixed(1)} KB (goal <= 30 KB): ${wasmGz <= 30 ? "met" : "NOT met"}`);
