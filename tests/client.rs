@@ -1,0 +1,80 @@
+//! Outcomes: never a success without HTTP 2xx, and the memory that turns a
+//! later "no active call" into "most likely already transferred".
+
+use vicidial_xfer::{TransferLog, Transport};
+
+const OK: &str = "SUCCESS: ra_call_control transfer - 1028|Y1|\n";
+const GONE: &str = "ERROR: no active call found - Y1\n";
+
+fn reply(status: u16, body: &str) -> Transport<'_> {
+    Transport::Response { status, body }
+}
+
+#[test]
+fn success_then_no_active_call_is_flagged_as_likely_already_transferred() {
+    let mut log = TransferLog::new();
+    let first = log.conclude("Y1", reply(200, OK), None);
+    assert!(first.ok && !first.outcome_unknown);
+    let second = log.conclude("Y1", reply(200, GONE), None);
+    assert_eq!(second.code, "NO_ACTIVE_CALL");
+    assert!(second.likely_already_transferred && !second.ok);
+    assert!(second.message.contains("most likely already transferred"));
+}
+
+#[test]
+fn timeout_network_error_and_abort_leave_the_outcome_unknown_and_are_remembered() {
+    for (transport, code) in [(Transport::Timeout, "TIMEOUT"), (Transport::Network, "NETWORK_ERROR"), (Transport::Aborted, "ABORTED")] {
+        let mut log = TransferLog::new();
+        let o = log.conclude("Y1", transport, None);
+        assert_eq!(o.code, code);
+        assert!(o.outcome_unknown && !o.ok && o.http_status.is_none());
+        assert!(log.conclude("y1", reply(200, GONE), None).likely_already_transferred, "call IDs match case-insensitively");
+    }
+}
+
+#[test]
+fn no_active_call_for_an_unknown_call_is_not_flagged() {
+    let mut log = TransferLog::new();
+    log.conclude("Y1", reply(200, OK), None);
+    assert!(!log.conclude("Y2", reply(200, "ERROR: no active call found - Y2\n"), None).likely_already_transferred);
+}
+
+#[test]
+fn http_5xx_is_never_a_success_even_with_a_success_line() {
+    let o = TransferLog::new().conclude("Y1", reply(500, OK), None);
+    assert_eq!((o.ok, o.code, o.http_status, o.outcome_unknown), (false, "HTTP_ERROR", Some(500), true));
+    assert_eq!(o.reply.unwrap().code(), "TRANSFERRED", "the parsed body stays available");
+    assert!(o.message.starts_with("HTTP error 500"));
+}
+
+#[test]
+fn http_4xx_is_a_refusal_with_a_known_outcome() {
+    let o = TransferLog::new().conclude("Y1", reply(403, "ERROR: proxy ORIGIN_NOT_ALLOWED - x\n"), None);
+    assert_eq!((o.ok, o.code, o.outcome_unknown), (false, "HTTP_ERROR", false));
+    assert!(o.message.starts_with("HTTP error 403"));
+}
+
+#[test]
+fn fatal_error_or_unrecognized_body_with_200_leaves_the_outcome_unknown() {
+    let fatal = format!("{OK}Fatal error: Uncaught mysqli_sql_exception\n");
+    let o = TransferLog::new().conclude("Y1", reply(200, &fatal), None);
+    assert_eq!((o.ok, o.code, o.outcome_unknown), (false, "SERVER_ERROR", true));
+    let o = TransferLog::new().conclude("Y1", reply(200, "SUCCÈS: transfert\n"), None);
+    assert_eq!((o.ok, o.code, o.outcome_unknown), (false, "UNRECOGNIZED", true));
+}
+
+#[test]
+fn a_known_secret_is_removed_from_raw_text_and_fields() {
+    let o = TransferLog::new().conclude("Y1", reply(200, "ERROR: stage is not valid - s3cretpw\n"), Some("s3cretpw"));
+    assert!(!format!("{o:?}").contains("s3cretpw"));
+}
+
+#[test]
+fn the_log_is_bounded() {
+    let mut log = TransferLog::new();
+    for i in 0..1000 {
+        log.conclude(&format!("Y{i}"), Transport::Timeout, None);
+    }
+    assert!(!log.may_have_moved("Y0"));
+    assert!(log.may_have_moved("Y999"));
+}

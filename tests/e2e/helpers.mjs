@@ -1,0 +1,51 @@
+// Shared by the e2e tests: the demo stack on a free port, and Chromium.
+import { createServer } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const OUTPUT = join(ROOT, 'test-output', 'e2e');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+/** A port that was free a moment ago on 127.0.0.1. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the demo stack (page, proxy, sandbox) from demo/start.mjs. */
+export async function startStack() {
+  const { startDemo } = await import(process.env.E2E_DEMO_MODULE ?? join(ROOT, 'demo', 'start.mjs'));
+  const port = await freePort();
+  const demo = await startDemo({ port });
+  return { ...demo, url: new URL('/', demo.url).href, port };
+}
+
+export async function outputPath(name) {
+  await mkdir(OUTPUT, { recursive: true });
+  return join(OUTPUT, name);
+}
+
+/** Starts a live call in the sandbox, as the page's button does. */
+export async function sandboxCall(baseUrl) {
+  const response = await fetch(new URL('/sandbox/calls', baseUrl), { method: 'POST' });
+  if (!response.ok) throw new Error(`POST /sandbox/calls: HTTP ${response.status}`);
+  return response.json();
+}
