@@ -1,0 +1,162 @@
+// Transfers through the proxy to the sandbox VICIdial in a real workerd:
+// success, the same again (NO_ACTIVE_CALL), redaction of the password the
+// server echoes, PHP noise, strict SQL mode, and the package's
+// TransferClient talking to the proxy.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  API_PASS,
+  SEEDED_CALL,
+  assertNoSecrets,
+  assertRefusal,
+  post,
+  proxyBindings,
+  startCall,
+  startStack,
+  transferBody,
+} from './harness.mjs';
+
+const TOKEN = 'Tok-Alpha-7c1f';
+const WRONG_PASS = 'Wr0ngPass-zz9';
+let stack;
+let TransferClient;
+
+// /sandbox/reset keeps switches not named: name them all.
+async function resetSandbox(options = {}) {
+  options = { strictSql: false, displayErrors: false, ...options };
+  const res = await fetch(`${stack.sandboxUrl}/sandbox/reset`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(options),
+  });
+  assert.equal(res.status, 200);
+}
+
+async function stats() {
+  return (await fetch(`${stack.sandboxUrl}/sandbox/stats`)).json();
+}
+
+before(async () => {
+  ({ TransferClient } = await import('../../pkg/node.js'));
+  stack = await startStack({
+    main: proxyBindings(),
+    badpass: proxyBindings({ VICIDIAL_PASS: WRONG_PASS }),
+  });
+});
+
+after(async () => {
+  await stack?.stop();
+});
+
+test('a transfer through the proxy succeeds; the same again relays NO_ACTIVE_CALL', async () => {
+  await resetSandbox();
+  const url = stack.url('main');
+  const first = await post(url, transferBody(), { headers: { Origin: 'https://crm.example.com' } });
+  assert.equal(first.status, 200);
+  assert.equal(first.text, `SUCCESS: ra_call_control transfer - 1028|${SEEDED_CALL}|\n`);
+  assert.equal(first.headers.get('content-type'), 'text/plain; charset=utf-8');
+  assert.equal(first.headers.get('x-content-type-options'), 'nosniff');
+  assert.equal(first.headers.get('access-control-allow-origin'), 'https://crm.example.com');
+  assert.equal(first.headers.get('x-proxy-error'), null);
+  const again = await post(url, transferBody());
+  assert.equal(again.status, 200);
+  assert.equal(again.text, `ERROR: no active call found - ${SEEDED_CALL}\n`);
+  const s = await stats();
+  assert.equal(s.requests, 2);
+  assert.equal(s.transfers, 1);
+  for (const r of [first, again]) assertNoSecrets(r, [API_PASS, TOKEN]);
+});
+
+test('GET with a query works too (forwarded as a POST form)', async () => {
+  const call = await startCall(stack.sandboxUrl);
+  const r = await post(`${stack.url('main')}?${transferBody({ callId: call.callId, ingroup: 'BILLING' })}`, undefined, { method: 'GET' });
+  assert.equal(r.status, 200);
+  assert.equal(r.text, `SUCCESS: ra_call_control transfer - 1028|${call.callId}|\n`);
+});
+
+test('server replies are relayed as they are (e.g. an unknown in-group)', async () => {
+  const call = await startCall(stack.sandboxUrl);
+  const r = await post(stack.url('main'), transferBody({ callId: call.callId, ingroup: 'NOSUCHGROUP' }));
+  assert.equal(r.status, 200);
+  assert.equal(r.text, 'ERROR: ingroup is not valid - NOSUCHGROUP\n');
+});
+
+test('the echoed password and SQL of a bad-password reply are redacted', async () => {
+  const r = await post(stack.url('badpass'), transferBody());
+  assert.equal(r.status, 200);
+  assert.equal(r.text, 'ERROR: Invalid Username/Password: |6666|[REDACTED]|0|1|BAD|\n');
+  assertNoSecrets(r, [WRONG_PASS, 'SELECT', 'vicidial_users', TOKEN]);
+});
+
+test('PHP warnings around the reply line are not relayed', async () => {
+  await resetSandbox({ displayErrors: true });
+  try {
+    const call = await startCall(stack.sandboxUrl);
+    const body = transferBody({ callId: call.callId, ingroup: 'OLDQUEUE' });
+    // The server itself answers with warnings around the line...
+    const direct = await post(`${stack.sandboxUrl}/agc/api.php`, `${body}&source=test&user=6666&pass=1234`, { token: null });
+    assert.match(direct.text, /Warning: /);
+    assert.match(direct.text, /^ERROR: ingroup is not valid - OLDQUEUE$/m);
+    // ...the proxy relays the line alone.
+    const r = await post(stack.url('main'), body);
+    assert.equal(r.status, 200);
+    assert.equal(r.text, 'ERROR: ingroup is not valid - OLDQUEUE\n');
+  } finally {
+    await resetSandbox();
+  }
+});
+
+test('strict SQL mode: HTTP 500 with a SUCCESS line is never relayed as success', async () => {
+  await resetSandbox({ strictSql: true });
+  try {
+    const r = await post(stack.url('main'), transferBody());
+    assertRefusal(r, 502, 'UPSTREAM_HTTP_ERROR');
+    assert.match(r.text, /HTTP 500/);
+    assert.match(r.text, /SUCCESS line does not count/);
+    assert.match(r.text, /do not retry/);
+    assert.equal(r.headers.get('x-upstream-status'), '500');
+    assert.equal((await stats()).requests, 1);
+  } finally {
+    await resetSandbox();
+  }
+});
+
+test('strict SQL mode with errors shown: HTTP 200, SUCCESS then a fatal error -> 502', async () => {
+  await resetSandbox({ strictSql: true, displayErrors: true });
+  try {
+    const r = await post(stack.url('main'), transferBody());
+    assertRefusal(r, 502, 'UPSTREAM_SERVER_ERROR');
+    assert.ok(!r.text.includes('mysqli'), r.text);
+  } finally {
+    await resetSandbox();
+  }
+});
+
+test('TransferClient from pkg/node.js: TRANSFERRED, then NO_ACTIVE_CALL likelyAlreadyTransferred', async () => {
+  const call = await startCall(stack.sandboxUrl);
+  const client = new TransferClient({
+    endpoint: stack.url('main'),
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    timeoutMs: 10000,
+  });
+  try {
+    const request = { agentUser: '1028', callId: call.callId, ingroup: 'SALESLINE' };
+    const first = await client.transfer(request);
+    assert.equal(first.code, 'TRANSFERRED', JSON.stringify(first));
+    assert.equal(first.ok, true);
+    assert.equal(first.httpStatus, 200);
+    const second = await client.transfer(request);
+    assert.equal(second.code, 'NO_ACTIVE_CALL', JSON.stringify(second));
+    assert.equal(second.ok, false);
+    assert.equal(second.likelyAlreadyTransferred, true);
+    // A refusal by the proxy is an HTTP error with a known outcome.
+    const other = await client.transfer({ ...request, agentUser: '1029' });
+    assert.equal(other.code, 'HTTP_ERROR');
+    assert.equal(other.httpStatus, 403);
+    assert.equal(other.outcomeUnknown, false);
+    assert.match(other.raw, /AGENT_NOT_ALLOWED/);
+  } finally {
+    client.free();
+  }
+});
