@@ -127,6 +127,23 @@ export function formatDate(epoch, offsetMinutes = 0) {
   return `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())} ${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:${pad2(d.getUTCSeconds())}`;
 }
 
+function groupBy(rows, field) {
+  const m = new Map();
+  for (const r of rows) {
+    const k = r[field];
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+function addTo(m, key, row) {
+  const list = m.get(key);
+  if (list) list.push(row);
+  else m.set(key, [row]);
+}
+
 function indexBy(rows, field) {
   const m = new Map();
   for (const r of rows) m.set(dbKey(String(r[field])), r);
@@ -179,6 +196,9 @@ class Sandbox {
       calls: indexBy(s.calls, 'callerid'),
       vicidialLog: s.vicidialLog,
       closerLog: s.closerLog,
+      // uniqueid -> rows, so the UPDATE ... where uniqueid=... stays O(1) under load
+      vicidialLogByUid: groupBy(s.vicidialLog, 'uniqueid'),
+      closerLogByUid: groupBy(s.closerLog, 'uniqueid'),
       nextLeadId: s.nextLeadId,
       nextCloseCallId: Math.max(0, ...s.closerLog.map((r) => r.closecallid)) + 1,
       manager: [], // vicidial_manager: queued Asterisk manager commands
@@ -241,7 +261,8 @@ class Sandbox {
   _apiLog(ctx, user, agentUser, fn, value, result, reason, source, data = '') {
     if (this._options.displayErrors) ctx.out += API_LOG_NOISE;
     const log = this._db.apiLog;
-    if (log.length >= this._options.apiLogLimit) log.shift();
+    // keep the last apiLogLimit rows; trimmed in batches (amortised O(1))
+    if (log.length >= 2 * this._options.apiLogLimit) log.splice(0, log.length - this._options.apiLogLimit + 1);
     log.push({
       user: str(user), agentUser: str(agentUser), function: str(fn), value: str(value),
       result, resultReason: reason, source: str(source), data,
@@ -475,7 +496,7 @@ class Sandbox {
     if (call.callType === 'IN') {
       // UPDATE vicidial_closer_log ... where uniqueid, lead_id, campaign_id order by closecallid desc limit 1
       let hit;
-      for (const row of db.closerLog) {
+      for (const row of db.closerLogByUid.get(call.uniqueid) ?? []) {
         if (row.uniqueid === call.uniqueid && row.leadId === call.leadId && dbKey(row.campaignId) === dbKey(call.campaignId)) {
           if (hit === undefined || row.closecallid > hit.closecallid) hit = row;
         }
@@ -484,7 +505,7 @@ class Sandbox {
     } else {
       // UPDATE vicidial_log SET status, user=agent_user ... where uniqueid, lead_id (last one)
       let hit;
-      for (const row of db.vicidialLog) if (row.uniqueid === call.uniqueid && row.leadId === call.leadId) hit = row;
+      for (const row of db.vicidialLogByUid.get(call.uniqueid) ?? []) if (row.uniqueid === call.uniqueid && row.leadId === call.leadId) hit = row;
       if (hit) Object.assign(hit, { status: stored, user: agentUser, lengthInSec: now - hit.startEpoch, endEpoch: now });
     }
     const lead = db.leads.get(call.leadId);
@@ -560,9 +581,13 @@ class Sandbox {
       channel, serverIp, uniqueid, status: 'XFER', agentUser: String(agentUser),
     });
     if (dir === 'IN') {
-      db.closerLog.push({ closecallid: db.nextCloseCallId++, uniqueid, leadId, campaignId: origin, status: 'INCALL', user: String(agentUser), startEpoch: now, endEpoch: null, lengthInSec: null });
+      const row = { closecallid: db.nextCloseCallId++, uniqueid, leadId, campaignId: origin, status: 'INCALL', user: String(agentUser), startEpoch: now, endEpoch: null, lengthInSec: null };
+      db.closerLog.push(row);
+      addTo(db.closerLogByUid, uniqueid, row);
     } else {
-      db.vicidialLog.push({ uniqueid, leadId, status: 'INCALL', user: String(agentUser), startEpoch: now, endEpoch: null, lengthInSec: null });
+      const row = { uniqueid, leadId, status: 'INCALL', user: String(agentUser), startEpoch: now, endEpoch: null, lengthInSec: null };
+      db.vicidialLog.push(row);
+      addTo(db.vicidialLogByUid, uniqueid, row);
     }
     let agent = db.liveAgents.get(agentKey);
     if (agent === undefined) {
@@ -623,7 +648,7 @@ class Sandbox {
       vicidialLog: db.vicidialLog.map((r) => ({ ...r })),
       closerLog: db.closerLog.map((r) => ({ ...r })),
       manager: this.managerQueue(),
-      apiLog: db.apiLog.map((r) => ({ ...r })),
+      apiLog: db.apiLog.slice(-this._options.apiLogLimit).map((r) => ({ ...r })),
     };
   }
 }
