@@ -13,6 +13,7 @@ import { createSandbox } from './vicidial.mjs';
 import { route, optionsFromEnv } from './router.mjs';
 
 const NON_ASCII = /[^\x00-\x7f]/;
+const ABSOLUTE_FORM = /^https?:\/\//i;
 
 function readBody(req) {
   return new Promise((resolve, reject) => {
@@ -39,7 +40,7 @@ export async function startSandboxServer({ port = 0, host = '127.0.0.1', sandbox
       const u = req.url || '/';
       const qi = u.indexOf('?');
       let pathname = qi < 0 ? u : u.slice(0, qi);
-      if (/^https?:\/\//i.test(pathname)) pathname = new URL(pathname).pathname; // absolute-form target
+      if (ABSOLUTE_FORM.test(pathname)) pathname = new URL(pathname).pathname; // absolute-form target
       let search = qi < 0 ? '' : u.slice(qi + 1);
       // Node gives the request target as latin1: keep raw bytes as bytes.
       if (NON_ASCII.test(search)) search = Uint8Array.from(search, (ch) => ch.charCodeAt(0) & 0xff);

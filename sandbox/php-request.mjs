@@ -103,7 +103,7 @@ export function registerVariable(into, name, value) {
       isArray = true;
     } else {
       // not an index: the '[' and any later ' ', '.', '[' become '_'
-      base += '_' + name.slice(i + 1).replace(/[ .[]/g, '_');
+      base += '_' + name.slice(i + 1).replace(NAME_REST_RE, '_');
     }
   }
   if (base.length === 0) return; // empty variable name: ignored by PHP
@@ -135,6 +135,10 @@ export function parseUrlEncoded(str, into = new Map()) {
   return into;
 }
 
+const NAME_REST_RE = /[ .[]/g;
+const LINE_SPLIT_RE = /\r?\n/;
+const DISPOSITION_HEADER_RE = /^content-disposition\s*:/i;
+const MIME_END_RE = /[;,\s]/;
 const BOUNDARY_RE = /boundary=(?:"([^"]*)"|([^;,\s]+))/i;
 const DISPOSITION_NAME_RE = /\bname=(?:"([^"]*)"|([^;\s]+))/i;
 const DISPOSITION_FILENAME_RE = /\bfilename\*?=/i;
@@ -173,8 +177,8 @@ export function parseMultipart(body, contentType, into = new Map()) {
       next += 2;
     }
     let disposition = '';
-    for (const line of headers.split(/\r?\n/)) {
-      if (/^content-disposition\s*:/i.test(line)) disposition = line;
+    for (const line of headers.split(LINE_SPLIT_RE)) {
+      if (DISPOSITION_HEADER_RE.test(line)) disposition = line;
     }
     const nm = DISPOSITION_NAME_RE.exec(disposition);
     if (nm && !DISPOSITION_FILENAME_RE.test(disposition)) {
@@ -197,7 +201,7 @@ export function parseRequest({ method = 'GET', query = '', body = '', contentTyp
   let post = EMPTY_MAP;
   if (String(method).toUpperCase() === 'POST' && contentType) {
     const ct = contentType.toLowerCase();
-    const semi = ct.search(/[;,\s]/);
+    const semi = ct.search(MIME_END_RE);
     const mime = semi < 0 ? ct : ct.slice(0, semi);
     if (mime === 'application/x-www-form-urlencoded') {
       post = parseUrlEncoded(typeof body === 'string' ? toBinary(body) : bytesToBinary(body));
