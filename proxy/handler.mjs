@@ -144,7 +144,9 @@ function refuse(code, detail, cors, extra = {}) {
 }
 
 function relay(status, text, cors) {
-  return new Response(text, { status, headers: baseHeaders(cors) });
+  // 204/205 cannot carry the line: any 2xx is relayed as what it is, a 2xx.
+  const s = status === 204 || status === 205 ? 200 : status;
+  return new Response(text, { status: s, headers: baseHeaders(cors) });
 }
 
 // ---------------------------------------------------------------------------
