@@ -14,16 +14,23 @@ CARGO ?= cargo
 NODE ?= node
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-TEST_TARGETS := test-rust test-nostd
+TEST_TARGETS := test-rust test-nostd test-wasm test-pkg
 
-.PHONY: help test test-rust test-nostd lint pkg
+.PHONY: help setup setup-browser test test-rust test-nostd test-wasm test-pkg lint pkg
 
 help:
 	@sed -n '2,8p' Makefile
 
 include $(wildcard mk/*.mk)
 
-test: $(TEST_TARGETS)
+# Installs toolchain pieces on a fresh machine (quick when present).
+setup:
+	bash scripts/setup.sh
+setup-browser:
+	bash scripts/setup.sh --browser
+
+test: setup-browser
+	$(MAKE) --no-print-directory $(TEST_TARGETS)
 	@echo "make test: all suites passed ($(TEST_TARGETS))"
 
 test-rust: lint
@@ -35,13 +42,17 @@ test-nostd:
 	$(CARGO) build --no-default-features --lib --target x86_64-unknown-none
 	$(CARGO) build --no-default-features --features serde --lib --target x86_64-unknown-none
 
-node_modules: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	@touch node_modules
-
 # The npm package: cargo -> wasm-bindgen -> wasm-opt -> pkg/, smoke-loaded, sizes reported.
-pkg: node_modules
+pkg: setup
 	$(NODE) pkg-template/build.mjs
+
+# The wasm suite in Node, a Chromium page, a dedicated and a service worker.
+test-wasm:
+	bash tests/support/run-wasm-tests.sh
+
+# The built package installed from its tarball; TypeScript; workerd.
+test-pkg: pkg
+	$(NODE) --test tests/pkg/
 
 lint:
 	$(CARGO) clippy --all-targets --features serde -- -D warnings

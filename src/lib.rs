@@ -51,7 +51,7 @@ pub mod reply;
 pub mod request;
 
 #[cfg(feature = "wasm")]
-mod wasm;
+pub mod wasm;
 
 pub use client::{Outcome, TransferLog, Transport};
 pub use decode::{decode_transfer, DecodeError, DecodeErrorKind, Param};

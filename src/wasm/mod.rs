@@ -4,6 +4,8 @@
 mod client;
 mod convert;
 
+pub use client::TransferClient;
+
 use alloc::string::String;
 use alloc::vec::Vec;
 
