@@ -153,13 +153,29 @@ export async function startWorkerd(configText, { sockets, timeoutMs = 20000, ver
     });
   });
   const cleanupDir = () => rmSync(dir, { recursive: true, force: true });
+  // If this Node process ends without stop() (an uncaught error, a signal
+  // nobody handles), take this workerd and its config along.
   const killOnExit = () => {
     if (!exited) child.kill('SIGKILL');
+    cleanupDir();
   };
+  const onSignal = (signal) => {
+    // Someone else handles the signal (e.g. demo/run.mjs): leave it to them.
+    if (process.listenerCount(signal) > 1) return;
+    forget();
+    killOnExit();
+    process.kill(process.pid, signal); // the default action, now that we are gone
+  };
+  const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  function forget() {
+    process.removeListener('exit', killOnExit);
+    for (const sig of SIGNALS) process.removeListener(sig, onSignal);
+  }
   process.once('exit', killOnExit);
+  for (const sig of SIGNALS) process.on(sig, onSignal);
 
   async function stop() {
-    process.removeListener('exit', killOnExit);
+    forget();
     if (!exited) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => {
