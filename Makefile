@@ -14,9 +14,9 @@ CARGO ?= cargo
 NODE ?= node
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-TEST_TARGETS := test-rust test-nostd test-wasm test-pkg
+TEST_TARGETS := test-rust test-nostd test-wasm test-pkg test-sandbox
 
-.PHONY: help setup setup-browser test test-rust test-nostd test-wasm test-pkg lint pkg
+.PHONY: help setup setup-browser test test-rust test-nostd test-wasm test-pkg test-sandbox lint pkg
 
 help:
 	@sed -n '2,8p' Makefile
@@ -53,6 +53,10 @@ test-wasm:
 # The built package installed from its tarball; TypeScript; workerd.
 test-pkg: pkg
 	$(NODE) --test tests/pkg/
+
+# The sandbox VICIdial replays every recorded scenario byte for byte.
+test-sandbox: setup
+	$(NODE) --test tests/sandbox/
 
 lint:
 	$(CARGO) clippy --all-targets --features serde -- -D warnings

@@ -103,3 +103,18 @@ test("the password never appears in a URL, an error, an outcome or a console mes
     if (r.method === "POST" && new URLSearchParams(r.body).has("user")) assert.equal(new URLSearchParams(r.body).get("pass"), PASSWORD);
   }
 });
+
+test("export conditions pick the right entry for each runtime", async () => {
+  const resolveWith = async (condition) => {
+    const args = [...(condition ? [`--conditions=${condition}`] : []), "--input-type=module", "-e", "console.log(import.meta.resolve('vicidial-xfer'))"];
+    const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: installed.dir, encoding: "utf8" });
+    return stdout.trim().split("/").at(-1);
+  };
+  assert.equal(await resolveWith(null), "node.js");
+  assert.equal(await resolveWith("workerd"), "workerd.js");
+  assert.equal(await resolveWith("worker"), "index.js");
+  assert.equal(await resolveWith("browser"), "index.js");
+  assert.equal(await resolveWith("deno"), "index.js");
+  const wasm = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", "console.log(import.meta.resolve('vicidial-xfer/vicidial_xfer_bg.wasm'))"], { cwd: installed.dir, encoding: "utf8" });
+  assert.match(wasm.stdout, /vicidial_xfer_bg\.wasm$/m);
+});
