@@ -1,0 +1,2 @@
+//! Native core throughput (placeholder; filled in below).
+fn main() {}
