@@ -21,6 +21,8 @@ const MAX_NAME: usize = 40;
 
 /// The parameter a decode error is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub enum Param {
     /// One of the request fields.
     Field(Field),
@@ -50,6 +52,8 @@ impl Param {
 
 /// What is wrong with the encoded input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum DecodeErrorKind {
     /// A field's value breaks its rule.
     Field(FieldErrorKind),
@@ -95,6 +99,8 @@ impl DecodeErrorKind {
 /// assert_eq!(errs[0].code(), "UNSUPPORTED_STAGE");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct DecodeError {
     /// Which parameter.
     pub param: Param,

@@ -49,3 +49,13 @@ fn field_errors_serialize_with_field_name_and_code() {
     assert_eq!(v, json!({"field": "ingroup", "kind": "INVALID_CHARACTER", "position": 5}));
     assert_eq!(serde_json::from_value::<FieldError>(v).unwrap(), e);
 }
+
+#[test]
+fn decode_errors_serialize_and_round_trip() {
+    let errs = vicidial_xfer::decode_transfer("function=ra_call_control&stage=HANGUP&upstream=x").unwrap_err();
+    let v = serde_json::to_value(&errs).unwrap();
+    assert_eq!(v[0], json!({"param": {"other": "upstream"}, "kind": "UNKNOWN_PARAMETER"}));
+    assert_eq!(v[1], json!({"param": "stage", "kind": "UNSUPPORTED_STAGE"}));
+    let back: Vec<vicidial_xfer::DecodeError> = serde_json::from_value(v).unwrap();
+    assert_eq!(back, errs);
+}
