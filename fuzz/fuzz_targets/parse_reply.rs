@@ -1,0 +1,181 @@
+//! parse_reply / redact on arbitrary bytes.
+//!
+//! Properties checked on every input:
+//! 1. `parse_reply` never panics (valid UTF-8 as is, anything else lossily).
+//! 2. Bounds: every typed field <= MAX_FIELD bytes, excerpts <= MAX_EXCERPT,
+//!    `message()` <= MESSAGE_BOUND and `Display` == `message()`;
+//!    `redact(body, secret, max)` <= max bytes.
+//! 3. An auth error line `ERROR: Invalid Username/Password: |u|<pass>|a|b|r|<rest>`
+//!    built from the input (user and pass in the server's filtered charsets,
+//!    `rest` may repeat the password anywhere, like the SQL the real server
+//!    prints) never leaks its password slot: the parsed reply and the
+//!    redacted text are identical whatever the password is, and with the
+//!    password given as `secret` no whole copy of it survives outside the
+//!    `[REDACTED]` markers.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use vicidial_xfer::redact::{redact, REDACTED};
+use vicidial_xfer::reply::{parse_reply, Reply, MAX_EXCERPT, MAX_FIELD};
+
+/// The longest fixed text of a message plus three fields (NotValid).
+const MESSAGE_BOUND: usize = 3 * MAX_FIELD + 128;
+
+fn texts(r: &Reply) -> Vec<(&'static str, &str)> {
+    let mut out = Vec::new();
+    macro_rules! f {
+        ($name:expr, $v:expr) => {
+            out.push(($name, $v.as_str()))
+        };
+    }
+    match r {
+        Reply::Transferred { agent_user, call_id, ingroup, phone_number } => {
+            f!("agent_user", agent_user);
+            f!("call_id", call_id);
+            if let Some(g) = ingroup {
+                f!("ingroup", g);
+            }
+            if let Some(p) = phone_number {
+                f!("phone_number", p);
+            }
+        }
+        Reply::Hungup { agent_user, call_id } => {
+            f!("agent_user", agent_user);
+            f!("call_id", call_id);
+        }
+        Reply::IngroupNotValid { ingroup } => f!("ingroup", ingroup),
+        Reply::NoActiveCall { call_id } => f!("call_id", call_id),
+        Reply::AgentNotLoggedIn { agent_user } => f!("agent_user", agent_user),
+        Reply::NoUserFound { user } => f!("user", user),
+        Reply::NotValid { call_id, agent_user, stage } => {
+            f!("call_id", call_id);
+            f!("agent_user", agent_user);
+            f!("stage", stage);
+        }
+        Reply::StageNotValid { stage } => f!("stage", stage),
+        Reply::PhoneNumberNotValid { phone_number } => f!("phone_number", phone_number),
+        Reply::InvalidCredentials { user, .. } => f!("user", user),
+        Reply::InvalidSource { source } => f!("source", source),
+        Reply::PermissionDenied { call_id, user, function, user_group } => {
+            f!("call_id", call_id);
+            f!("user", user);
+            f!("function", function);
+            f!("user_group", user_group);
+        }
+        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } => f!("excerpt", excerpt),
+        Reply::ApiNotActive | Reply::EmptyReply => {}
+    }
+    out
+}
+
+fn check_bounds(body: &str) -> Reply {
+    let reply = parse_reply(body);
+    for (name, v) in texts(&reply) {
+        let bound = if name == "excerpt" { MAX_EXCERPT } else { MAX_FIELD };
+        assert!(v.len() <= bound, "{} field {name} is {} bytes (> {bound})", reply.code(), v.len());
+    }
+    let message = reply.message();
+    assert!(message.len() <= MESSAGE_BOUND, "message is {} bytes (> {MESSAGE_BOUND})", message.len());
+    assert_eq!(reply.to_string(), message, "Display differs from message()");
+    assert!(!reply.code().is_empty());
+    reply
+}
+
+/// The server keeps only these in `user` (and the echoed user is filtered).
+fn user_char(b: u8) -> u8 {
+    const SET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    SET[b as usize % SET.len()]
+}
+
+/// The server keeps only these in `pass`.
+const PASS_SET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.+/=";
+
+fn pass_char(b: u8) -> u8 {
+    PASS_SET[b as usize % PASS_SET.len()]
+}
+
+/// The same password shape with every character moved to another one of
+/// the set: a different password of the same length.
+fn other_pass(p: &str) -> String {
+    p.bytes()
+        .map(|c| {
+            let i = PASS_SET.iter().position(|&x| x == c).unwrap();
+            PASS_SET[(i + 17) % PASS_SET.len()] as char
+        })
+        .collect()
+}
+
+/// Text outside the `[REDACTED]` markers contains `secret` whole.
+fn leaks(text: &str, secret: &str) -> bool {
+    text.replace(REDACTED, "\u{0}").contains(secret)
+}
+
+/// Splits the input into the parts of an auth error body. Layout:
+/// `noise_before \x00 user \x00 pass \x00 auth \x00 auth_api \x00 reason \x00 rest \x00 noise_after`;
+/// in `rest`, byte 0x01 stands for the password (as in the server's SQL).
+fn auth_body(data: &[u8], pass: &str) -> Option<(String, String)> {
+    let mut parts = data.split(|&b| b == 0);
+    let before = String::from_utf8_lossy(parts.next()?).into_owned();
+    let user: String = parts.next()?.iter().take(40).map(|&b| user_char(b) as char).collect();
+    let _pass_bytes = parts.next()?;
+    // The server's own words: no `|` (it would shift the slots) and no line break.
+    let word = |b: &[u8]| -> String {
+        String::from_utf8_lossy(b).chars().filter(|c| *c != '|' && *c != '\n').take(40).collect()
+    };
+    let auth = word(parts.next()?);
+    let auth_api = word(parts.next()?);
+    let reason = word(parts.next()?);
+    let rest: String = String::from_utf8_lossy(parts.next()?)
+        .chars()
+        .filter(|c| *c != '\n')
+        .collect::<String>()
+        .replace('\u{1}', pass);
+    let after = parts.next().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
+    let line = format!("ERROR: Invalid Username/Password: |{user}|{pass}|{auth}|{auth_api}|{reason}|{rest}");
+    let before = if before.is_empty() { before } else { before + "\n" };
+    let after = if after.is_empty() { after } else { "\n".to_string() + &after };
+    Some((format!("{before}{line}{after}"), user))
+}
+
+fn auth_pass(data: &[u8]) -> Option<String> {
+    let pass_bytes = data.split(|&b| b == 0).nth(2)?;
+    let pass: String = pass_bytes.iter().take(100).map(|&b| pass_char(b) as char).collect();
+    if pass.is_empty() {
+        None
+    } else {
+        Some(pass)
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    // 1 + 2: the input itself, as UTF-8 when it is, else lossily.
+    let body = match std::str::from_utf8(data) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(data),
+    };
+    check_bounds(&body);
+    let max = data.first().map(|&b| b as usize * 3).unwrap_or(0);
+    assert!(redact(&body, None, MAX_EXCERPT).len() <= MAX_EXCERPT);
+    assert!(redact(&body, None, max).len() <= max);
+    let secret = body.get(..body.len().min(8)).unwrap_or("");
+    assert!(redact(&body, Some(secret), max).len() <= max);
+
+    // 3: an auth error line around a password slot.
+    let Some(pass) = auth_pass(data) else { return };
+    let Some((with_p, _user)) = auth_body(data, &pass) else { return };
+    let q = other_pass(&pass);
+    let (with_q, _) = auth_body(data, &q).unwrap();
+    let (rp, rq) = (check_bounds(&with_p), check_bounds(&with_q));
+    assert_eq!(rp, rq, "the parsed reply depends on the password slot:\n{with_p:?}");
+    let (xp, xq) = (redact(&with_p, None, MAX_EXCERPT), redact(&with_q, None, MAX_EXCERPT));
+    assert_eq!(xp, xq, "the redacted text depends on the password slot:\n{with_p:?}");
+    // With the password known as the secret, no whole copy survives anywhere.
+    let reply = parse_reply(&with_p).without_secret(Some(&pass));
+    for (name, v) in texts(&reply) {
+        assert!(!leaks(v, &pass), "field {name} keeps the password {pass:?}: {v:?}");
+    }
+    // (message() is these fields plus fixed English text, which may itself
+    // contain a short "password" such as "o": checked through the fields.)
+    let raw = redact(&with_p, Some(&pass), MAX_EXCERPT);
+    assert!(!leaks(&raw, &pass), "redact keeps the password {pass:?}: {raw:?}");
+});
