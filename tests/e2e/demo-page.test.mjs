@@ -5,18 +5,19 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, outputPath, startStack } from './helpers.mjs';
 
 const TIMEOUT = 15_000;
+const LIMIT = { timeout: 60_000 };
 let stack;
 let browser;
 
 before(async () => {
   stack = await startStack();
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: TIMEOUT });
-});
+}, LIMIT);
 
 after(async () => {
   await browser?.close();
   await stack?.stop();
-});
+}, LIMIT);
 
 /** A fresh page with console errors, page errors and CSP violations collected. */
 async function openPage(viewport) {
@@ -36,7 +37,7 @@ async function openPage(viewport) {
   const response = await page.goto(stack.url);
   assert.equal(response.status(), 200);
   await page.waitForSelector('html[data-ready="true"]');
-  return { page, context, problems };
+  return { page, context, problems, response };
 }
 
 /** What the package itself says about a request, from the page's own module instance. */
@@ -105,14 +106,20 @@ async function send(page, previousCode) {
   return outcome(page);
 }
 
-test('validates as you type, transfers a sandbox call once, and shows replies as text', async () => {
-  const { page, context, problems } = await openPage({ width: 1280, height: 900 });
+test('validates as you type, transfers a sandbox call once, and shows replies as text', LIMIT, async () => {
+  const { page, context, problems, response } = await openPage({ width: 1280, height: 900 });
   try {
-    // Under its own CSP, with the wasm loaded (data-ready is set after init()).
-    const csp = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
-    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
-    assert.match(csp, /default-src 'none'/);
-    assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/);
+    // Under a strict CSP (the page's own <meta>, and the server's header), with
+    // the wasm loaded: data-ready is set only after init() resolved.
+    const policies = [
+      await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content'),
+      response.headers()['content-security-policy'],
+    ];
+    for (const csp of policies) {
+      assert.match(csp ?? '', /script-src 'self' 'wasm-unsafe-eval'/);
+      assert.match(csp, /default-src 'none'/);
+      assert.doesNotMatch(csp, /unsafe-inline|'unsafe-eval'/);
+    }
     assert.equal(await page.inputValue('#agentUser'), '1028');
     assert.equal(await page.inputValue('#token'), 'demo');
     assert.deepEqual(
@@ -214,7 +221,7 @@ test('validates as you type, transfers a sandbox call once, and shows replies as
   }
 });
 
-test('fits a 360 px screen and shows field errors there', async () => {
+test('fits a 360 px screen and shows field errors there', LIMIT, async () => {
   const { page, context, problems } = await openPage({ width: 360, height: 780 });
   try {
     await page.fill('#ingroup', 'SALES.LINE');
@@ -238,6 +245,11 @@ test('fits a 360 px screen and shows field errors there', async () => {
     const after = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(after <= 360, `no horizontal scrolling after the outcome: ${after}`);
     await page.screenshot({ path: await outputPath('demo-narrow.png'), fullPage: true });
+
+    // The usage code is copyable (or selected for Ctrl+C where the clipboard is refused).
+    await page.click('#copy-code');
+    await page.waitForFunction(() => document.getElementById('copy-status').textContent !== '');
+    assert.match(await page.textContent('#copy-status'), /^(Copied\.|Selected: press Ctrl\+C to copy\.)$/);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

@@ -32,7 +32,7 @@ export function freePort() {
 
 /** Starts the demo stack (page, proxy, sandbox) from demo/start.mjs. */
 export async function startStack() {
-  const { startDemo } = await import(process.env.E2E_DEMO_MODULE ?? join(ROOT, 'demo', 'start.mjs'));
+  const { startDemo } = await import(join(ROOT, 'demo', 'start.mjs'));
   const port = await freePort();
   const demo = await startDemo({ port });
   return { ...demo, url: new URL('/', demo.url).href, port };
