@@ -20,6 +20,8 @@ import {
 
 export const DEMO_TOKEN = 'demo';
 export const DEMO_AGENT = '1028';
+/** The example MV3 extension's origin (its ID is pinned by the `key` in examples/crm-extension/manifest.json). */
+export const DEMO_EXTENSION_ORIGIN = 'chrome-extension://emchgpkiipcohdhdabdbmbbnphakndhm';
 
 /** A port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
@@ -42,7 +44,7 @@ export function demoConfig({ port, root = ROOT }) {
     VICIDIAL_SOURCE: 'xferdemo',
     VICIDIAL_USER: '6666',
     VICIDIAL_PASS: '1234',
-    ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port}`,
+    ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port},${DEMO_EXTENSION_ORIGIN}`,
     PROXY_TOKEN: DEMO_TOKEN,
     TOKEN_AGENTS: `${DEMO_TOKEN}:${DEMO_AGENT}`,
     RATE_LIMIT: '5',

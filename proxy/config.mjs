@@ -19,6 +19,8 @@ export const MAX_BODY_BYTES_CEILING = 4096;
 const TOKEN_RE = /^[A-Za-z0-9._~+/-]+=*$/;
 /** An agent user as the server keeps it. */
 const AGENT_RE = /^[A-Za-z0-9_-]{1,20}$/;
+/** A Chromium extension's origin: its ID is 32 letters a-p. */
+const EXTENSION_ORIGIN = /^chrome-extension:\/\/[a-p]{32}$/;
 
 function text(env, name) {
   const v = env?.[name];
@@ -123,9 +125,15 @@ export function parseConfig(env) {
   config.pass = env?.VICIDIAL_PASS === undefined || env?.VICIDIAL_PASS === null ? '' : String(env.VICIDIAL_PASS);
   if (!config.pass) errors.push('VICIDIAL_PASS: required');
 
-  // Browser origins: exact serialized origins, compared as strings.
+  // Browser origins: exact serialized origins, compared as strings. A
+  // Chromium extension's origin (`chrome-extension://` + 32 letters a-p)
+  // serializes as 'null' through URL, so it is matched by its exact form.
   config.allowedOrigins = new Set();
   for (const origin of splitList(text(env, 'ALLOWED_ORIGINS'))) {
+    if (EXTENSION_ORIGIN.test(origin)) {
+      config.allowedOrigins.add(origin);
+      continue;
+    }
     let serialized = null;
     try {
       serialized = new URL(origin).origin;
@@ -133,7 +141,7 @@ export function parseConfig(env) {
       /* reported below */
     }
     if (serialized !== origin || serialized === 'null') {
-      errors.push('ALLOWED_ORIGINS: each entry must be an exact origin like https://crm.example.com (scheme, lowercase host, optional port, no path or trailing slash)');
+      errors.push('ALLOWED_ORIGINS: each entry must be an exact origin like https://crm.example.com (scheme, lowercase host, optional port, no path or trailing slash) or chrome-extension://<32-letter id>');
       break;
     }
     config.allowedOrigins.add(origin);

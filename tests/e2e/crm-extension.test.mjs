@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, ROOT, outputPath, sandboxCall, startStack } from './helpers.mjs';
+import { DEMO_EXTENSION_ORIGIN } from '../../demo/start.mjs';
 
 const EXTENSION = join(ROOT, 'examples', 'crm-extension');
 // Pinned by the manifest's "key": the proxy's ALLOWED_ORIGINS can name it.
 const EXTENSION_ID = 'emchgpkiipcohdhdabdbmbbnphakndhm';
 const EXTENSION_ORIGIN = `chrome-extension://${EXTENSION_ID}`;
+assert.equal(EXTENSION_ORIGIN, DEMO_EXTENSION_ORIGIN, 'the demo proxy allows this extension');
 const TIMEOUT = 20_000;
 const LIMIT = { timeout: 60_000 };
 
@@ -20,7 +22,6 @@ let stack;
 let context;
 let profile;
 let worker;
-let originRefusal = null;
 
 before(async () => {
   assert.ok(
@@ -28,7 +29,6 @@ before(async () => {
     'the extension is not built: run `node examples/crm-extension/build.mjs` (after `make pkg`)',
   );
   stack = await startStack();
-  originRefusal = await proxyRefusesExtension();
   profile = await mkdtemp(join(tmpdir(), 'xfer-ext-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -57,23 +57,14 @@ after(async () => {
 
 const endpoint = () => new URL('/agc/api.php', stack.url).href;
 
-/** The proxy's answer to a request from the extension's origin, when it refuses that origin. */
-async function proxyRefusesExtension() {
-  const response = await fetch(endpoint(), {
-    method: 'POST',
-    headers: { Origin: EXTENSION_ORIGIN, Authorization: 'Bearer demo' },
-  });
-  const body = await response.text();
-  return response.status === 403 && body.includes('ORIGIN_NOT_ALLOWED') ? body.trim() : null;
-}
-
-/** Transfers through the proxy need it to allow the extension's origin: until then they are TODO. */
-function needsOrigin(t) {
-  if (originRefusal) {
-    t.todo(`the demo proxy refuses Origin ${EXTENSION_ORIGIN} (${originRefusal}); `
-      + 'it must list that origin in ALLOWED_ORIGINS');
-  }
-}
+test('the demo proxy allows the extension origin (and only exactly it)', LIMIT, async () => {
+  const status = async (origin) => (await fetch(endpoint(), {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type' },
+  })).headers.get('access-control-allow-origin');
+  assert.equal(await status(EXTENSION_ORIGIN), EXTENSION_ORIGIN);
+  assert.equal(await status(`${EXTENSION_ORIGIN.slice(0, -1)}a`), null);
+});
 
 function popup(page) {
   return page.goto(`${EXTENSION_ORIGIN}/popup.html`);
@@ -102,8 +93,7 @@ test('the worker loads the wasm and its fetch reaches the proxy on any 127.0.0.1
   }
 });
 
-test('the popup sends a transfer through the service worker: TRANSFERRED, then likely already transferred', LIMIT, async (t) => {
-  needsOrigin(t);
+test('the popup sends a transfer through the service worker: TRANSFERRED, then likely already transferred', LIMIT, async () => {
   const call = await sandboxCall(stack.url);
   const page = await context.newPage();
   const problems = [];
@@ -133,8 +123,7 @@ test('the popup sends a transfer through the service worker: TRANSFERRED, then l
   }
 });
 
-test('a stopped worker wakes on a message, loads the wasm again and transfers', LIMIT, async (t) => {
-  needsOrigin(t);
+test('a stopped worker wakes on a message, loads the wasm again and transfers', LIMIT, async () => {
   const page = await context.newPage();
   try {
     await popup(page);

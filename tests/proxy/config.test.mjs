@@ -52,13 +52,13 @@ test('rates, limits, origins', () => {
     RATE_BURST: '7',
     UPSTREAM_TIMEOUT_MS: '2500',
     MAX_BODY_BYTES: '1024',
-    ALLOWED_ORIGINS: 'https://crm.example.com, http://localhost:8787',
+    ALLOWED_ORIGINS: 'https://crm.example.com, http://localhost:8787, chrome-extension://emchgpkiipcohdhdabdbmbbnphakndhm',
   }).config;
   assert.equal(c.ratePerSecond, 0.5);
   assert.equal(c.rateBurst, 7);
   assert.equal(c.upstreamTimeoutMs, 2500);
   assert.equal(c.maxBodyBytes, 1024);
-  assert.deepEqual([...c.allowedOrigins], ['https://crm.example.com', 'http://localhost:8787']);
+  assert.deepEqual([...c.allowedOrigins], ['https://crm.example.com', 'http://localhost:8787', 'chrome-extension://emchgpkiipcohdhdabdbmbbnphakndhm']);
 });
 
 test('sandbox upstream needs the SANDBOX binding', () => {
@@ -82,7 +82,8 @@ test('refused settings name the variable, never the value', () => {
   assert.match(errorsOf({ ...BASE, TOKEN_AGENTS: 'tokA:1028,tokZ:1' }), /TOKEN_AGENTS: binds a token/);
   assert.match(errorsOf({ ...BASE, TOKEN_AGENTS: 'tokA:10 28' }), /TOKEN_AGENTS/);
   assert.match(errorsOf({ ...BASE, TOKEN_AGENTS: '{"tokA": 1028}' }), /TOKEN_AGENTS/);
-  for (const origin of ['*', 'https://crm.example.com/', 'https://CRM.example.com', 'crm.example.com', 'null', 'https://crm.example.com:443']) {
+  for (const origin of ['*', 'https://crm.example.com/', 'https://CRM.example.com', 'crm.example.com', 'null', 'https://crm.example.com:443',
+    'chrome-extension://emchgpkiipcohdhdabdbmbbnphakndh', 'chrome-extension://emchgpkiipcohdhdabdbmbbnphakndhz', 'chrome-extension://*']) {
     assert.match(errorsOf({ ...BASE, ALLOWED_ORIGINS: origin }), /ALLOWED_ORIGINS/, origin);
   }
   assert.match(errorsOf({ ...BASE, RATE_LIMIT: '0' }), /RATE_LIMIT/);

@@ -4,13 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../../demo/workerd.mjs';
 import { startDemo } from '../../demo/start.mjs';
 
 let demo;
-const hasWww = existsSync(path.join(ROOT, 'www', 'index.html'));
 
 before(async () => {
   demo = await startDemo({ port: 0 });
@@ -25,7 +23,7 @@ async function get(p, init) {
   return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
-test('the page is served with a strict CSP', { skip: !hasWww && 'www/ not written yet' }, async () => {
+test('the page is served with a strict CSP', async () => {
   for (const p of ['/', '/index.html']) {
     const r = await get(p);
     assert.equal(r.status, 200);
