@@ -35,8 +35,8 @@ for t in "${targets[@]}"; do
       -runs="$runs" -max_total_time="$max_time" -dict="$t.dict" -print_final_stats=1 -close_fd_mask=1) > "$log" 2>&1
   rc=$?
   set -e
-  execs=$(awk -F: '/^stat::number_of_executed_units/ { gsub(/ /, "", $2); print $2 }' "$log" | tail -1)
-  rate=$(awk -F: '/^stat::average_exec_per_sec/ { gsub(/ /, "", $2); print $2 }' "$log" | tail -1)
+  execs=$(awk '/^stat::number_of_executed_units/ { print $NF }' "$log" | tail -1)
+  rate=$(awk '/^stat::average_exec_per_sec/ { print $NF }' "$log" | tail -1)
   secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   corpus=$(ls "fuzz/corpus/$t" | wc -l)
   new_crashes=$(( $(ls "fuzz/artifacts/$t" | wc -l) - before ))

@@ -169,7 +169,12 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(rp, rq, "the parsed reply depends on the password slot:\n{with_p:?}");
     let (xp, xq) = (redact(&with_p, None, MAX_EXCERPT), redact(&with_q, None, MAX_EXCERPT));
     assert_eq!(xp, xq, "the redacted text depends on the password slot:\n{with_p:?}");
-    // With the password known as the secret, no whole copy survives anywhere.
+    // With the password known as the secret, no whole copy survives anywhere
+    // (unless it is a part of the marker itself, e.g. "C": the marker, or
+    // the marker cut at the 512-byte limit, contains it whatever happens).
+    if REDACTED.contains(pass.as_str()) {
+        return;
+    }
     let reply = parse_reply(&with_p).without_secret(Some(&pass));
     for (name, v) in texts(&reply) {
         assert!(!leaks(v, &pass), "field {name} keeps the password {pass:?}: {v:?}");

@@ -1,0 +1,17 @@
+// Start-up bench worker (workerd): the .wasm is imported as a module
+// (compiled when workerd loads the config) and instantiated on the FIRST
+// request, so the first request's extra time = instantiate + first call.
+import wasmModule from '../../pkg/vicidial_xfer_bg.wasm';
+import * as glue from '../../pkg/vicidial_xfer.js';
+
+let ready = false;
+export default {
+  async fetch() {
+    if (!ready) {
+      glue.initSync({ module: wasmModule });
+      ready = true;
+    }
+    const r = glue.parseReply('SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n', { secret: '1234' });
+    return new Response(r.code);
+  },
+};
