@@ -60,4 +60,5 @@ test-sandbox: setup
 
 lint:
 	$(CARGO) clippy --all-targets --features serde -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features wasm -- -D warnings
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps --features serde --quiet

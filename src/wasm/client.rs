@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::convert::{opt_string, string_entries, to_js, Issue, OwnedDraft};
+use super::convert::{issues_js, opt_string, string_entries, Issue, OwnedDraft};
+use super::out::{self, Obj};
 use crate::client::{Outcome, TransferLog, Transport};
 use crate::fields::Field;
 
@@ -108,7 +109,7 @@ impl TransferClient {
             }
             let transport = transport_error.unwrap_or(Transport::Response { status, body: &body });
             let outcome: Outcome = log.borrow_mut().conclude(&call_id, transport, secret.as_deref());
-            Ok(to_js(&outcome))
+            Ok(out::outcome(&outcome))
         }))
     }
 }
@@ -123,24 +124,13 @@ fn classify(e: &gloo_net::Error) -> Transport<'static> {
     }
 }
 
-#[derive(serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Invalid<'a> {
-    ok: bool,
-    code: &'static str,
-    message: &'static str,
-    outcome_unknown: bool,
-    likely_already_transferred: bool,
-    issues: &'a [Issue<'a>],
-}
-
 fn invalid_outcome(issues: &[Issue<'_>]) -> JsValue {
-    to_js(&Invalid {
-        ok: false,
-        code: "INVALID_REQUEST",
-        message: "Invalid request: nothing was sent (see issues)",
-        outcome_unknown: false,
-        likely_already_transferred: false,
-        issues,
-    })
+    Obj::new()
+        .bool("ok", false)
+        .str("code", "INVALID_REQUEST")
+        .str("message", "Invalid request: nothing was sent (see issues)")
+        .bool("outcomeUnknown", false)
+        .bool("likelyAlreadyTransferred", false)
+        .val("issues", &issues_js(issues))
+        .js()
 }

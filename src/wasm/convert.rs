@@ -1,15 +1,15 @@
 //! Conversions between JavaScript values and the core's types.
 //!
 //! Inputs are read with `Reflect::get` + `as_string` (a serde deserializer
-//! would cost ~13 KB of wasm); outputs go through serde-wasm-bindgen.
+//! would cost ~13 KB of wasm); outputs are built in `out`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use js_sys::{Array, Object, Reflect};
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use super::out::{array, Obj};
 use crate::decode::DecodeError;
 use crate::fields::{Field, FieldError};
 use crate::request::TransferDraft;
@@ -84,12 +84,10 @@ impl OwnedDraft {
 }
 
 /// One problem, in the shape JavaScript sees.
-#[derive(Serialize)]
 pub(crate) struct Issue<'a> {
     field: &'a str,
     code: &'static str,
     message: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
     position: Option<usize>,
 }
 
@@ -116,14 +114,20 @@ impl<'a> Issue<'a> {
     pub(crate) fn from_decode(e: &'a DecodeError) -> Self {
         Issue { field: e.param.name(), code: e.code(), message: e.message(), position: None }
     }
+
+    /// `{ field, code, message, position? }`.
+    fn js(&self) -> JsValue {
+        let obj = Obj::new().str("field", self.field).str("code", self.code).str("message", self.message);
+        match self.position {
+            Some(p) => obj.num("position", p as f64).js(),
+            None => obj.js(),
+        }
+    }
 }
 
-/// Serializes `value` as plain JavaScript objects.
-pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true);
-    // Our types serialize to strings, booleans, numbers, arrays and objects
-    // only, which cannot fail.
-    value.serialize(&ser).unwrap_or(JsValue::UNDEFINED)
+/// `[{ field, code, message, position? }, ...]`.
+pub(crate) fn issues_js(issues: &[Issue<'_>]) -> JsValue {
+    array(issues.iter().map(Issue::js))
 }
 
 /// An `Error` whose `issues` property lists the problems.
@@ -137,7 +141,7 @@ pub(crate) fn validation_error(issues: &[Issue<'_>]) -> JsValue {
     }
     let err = js_sys::Error::new(&text);
     err.set_name("TransferValidationError");
-    let _ = Reflect::set(&err, &JsValue::from_str("issues"), &to_js(issues));
+    let _ = Reflect::set(&err, &JsValue::from_str("issues"), &issues_js(issues));
     err.into()
 }
 

@@ -3,34 +3,25 @@
 
 mod client;
 mod convert;
+mod out;
 
 pub use client::TransferClient;
 
-use alloc::string::String;
-use alloc::vec::Vec;
-
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::decode::decode_transfer;
 use crate::redact::redact;
-use crate::reply::{parse_reply, Reply, MAX_EXCERPT};
+use crate::reply::{parse_reply, MAX_EXCERPT};
 use crate::request::TransferRequest;
-use convert::{opt_string, to_js, validation_error, Issue, OwnedDraft};
+use convert::{issues_js, opt_string, validation_error, Issue, OwnedDraft};
+use out::Obj;
 
 
 /// `validateTransfer(req)`: every problem, `[]` when valid.
 #[wasm_bindgen(js_name = validateTransfer)]
 pub fn validate_transfer(request: JsValue) -> Result<JsValue, JsValue> {
     let draft = OwnedDraft::read(&request)?;
-    Ok(to_js(&draft.issues()))
-}
-
-#[derive(Serialize)]
-struct Built {
-    query: String,
-    body: String,
-    preview: String,
+    Ok(issues_js(&draft.issues()))
 }
 
 /// `buildTransfer(req)`: `{ query, body, preview }`, or throws an `Error`
@@ -40,7 +31,7 @@ pub fn build_transfer(request: JsValue) -> Result<JsValue, JsValue> {
     let owned = OwnedDraft::read(&request)?;
     let req = valid(&owned)?;
     let body = req.encode();
-    Ok(to_js(&Built { query: body.clone(), body, preview: req.encode_masked() }))
+    Ok(Obj::new().str("query", &body).str("body", &body).str("preview", &req.encode_masked()).js())
 }
 
 pub(crate) fn valid(owned: &OwnedDraft) -> Result<TransferRequest, JsValue> {
@@ -51,62 +42,28 @@ pub(crate) fn valid(owned: &OwnedDraft) -> Result<TransferRequest, JsValue> {
     owned.draft().validate().map_err(|_| validation_error(&issues))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Decoded<'a> {
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    request: Option<DecodedRequest<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    issues: Option<Vec<Issue<'a>>>,
-}
-
-/// The decoded request as JavaScript sees it; unlike the core's serde
-/// form, it carries the real password (a proxy must forward it).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct DecodedRequest<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    user: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pass: Option<&'a str>,
-    agent_user: &'a str,
-    call_id: &'a str,
-    ingroup: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    status: Option<&'a str>,
-}
-
 /// `decodeTransfer(encoded)`: `{ ok: true, request }` or `{ ok: false, issues }`.
 #[wasm_bindgen(js_name = decodeTransfer)]
 pub fn decode_transfer_js(encoded: &str) -> JsValue {
     match decode_transfer(encoded) {
-        Ok(r) => to_js(&Decoded {
-            ok: true,
-            request: Some(DecodedRequest {
-                source: r.source.as_ref().map(|v| v.as_str()),
-                user: r.user.as_ref().map(|v| v.as_str()),
-                pass: r.pass.as_ref().map(|v| v.expose()),
-                agent_user: r.agent_user.as_str(),
-                call_id: r.call_id.as_str(),
-                ingroup: r.ingroup.as_str(),
-                status: r.status.as_ref().map(|v| v.as_str()),
-            }),
-            issues: None,
-        }),
-        Err(errors) => to_js(&Decoded { ok: false, request: None, issues: Some(errors.iter().map(Issue::from_decode).collect()) }),
+        Ok(r) => {
+            // Unlike the core's serde form, this carries the real password:
+            // a proxy must forward it (or refuse it).
+            let request = Obj::new()
+                .opt_str("source", r.source.as_ref().map(|v| v.as_str()))
+                .opt_str("user", r.user.as_ref().map(|v| v.as_str()))
+                .opt_str("pass", r.pass.as_ref().map(|v| v.expose()))
+                .str("agentUser", r.agent_user.as_str())
+                .str("callId", r.call_id.as_str())
+                .str("ingroup", r.ingroup.as_str())
+                .opt_str("status", r.status.as_ref().map(|v| v.as_str()));
+            Obj::new().bool("ok", true).val("request", &request.js()).js()
+        }
+        Err(errors) => {
+            let issues: alloc::vec::Vec<Issue<'_>> = errors.iter().map(Issue::from_decode).collect();
+            Obj::new().bool("ok", false).val("issues", &issues_js(&issues)).js()
+        }
     }
-}
-
-#[derive(Serialize)]
-struct Parsed<'a> {
-    ok: bool,
-    message: String,
-    raw: String,
-    #[serde(flatten)]
-    reply: &'a Reply,
 }
 
 /// `parseReply(body, { secret })`: `{ ok, code, message, raw, ...fields }`.
@@ -115,21 +72,30 @@ pub fn parse_reply_js(body: &str, options: JsValue) -> JsValue {
     let secret = opt_string(&options, "secret");
     let secret = secret.as_deref();
     let reply = parse_reply(body).without_secret(secret);
-    to_js(&Parsed { ok: reply.is_success(), message: reply.message(), raw: redact(body, secret, MAX_EXCERPT), reply: &reply })
+    let obj = Obj::new()
+        .bool("ok", reply.is_success())
+        .str("message", &reply.message())
+        .str("raw", &redact(body, secret, MAX_EXCERPT));
+    out::reply(obj, &reply).js()
 }
 
-/// `redactReply(body, { secret, maxBytes })`: the body without passwords.
+/// `redactReply(body, { secret, maxBytes })`: the body without passwords,
+/// at most `maxBytes` (default 512, at most 1 MiB).
 #[wasm_bindgen(js_name = redactReply)]
-pub fn redact_reply_js(body: &str, options: JsValue) -> String {
+pub fn redact_reply_js(body: &str, options: JsValue) -> Result<String, JsValue> {
     let secret = opt_string(&options, "secret");
     let max = if options.is_object() {
-        js_sys::Reflect::get(&options, &JsValue::from_str("maxBytes")).ok().and_then(|v| v.as_f64())
+        js_sys::Reflect::get(&options, &JsValue::from_str("maxBytes"))?
     } else {
-        None
+        JsValue::UNDEFINED
     };
-    let max = match max {
-        Some(m) if m >= 0.0 && m <= 1_048_576.0 => m as usize,
-        _ => MAX_EXCERPT,
+    let max = if max.is_undefined() {
+        MAX_EXCERPT
+    } else {
+        match max.as_f64() {
+            Some(m) if (0.0..=1_048_576.0).contains(&m) && m.fract() == 0.0 => m as usize,
+            _ => return Err(js_sys::RangeError::new("maxBytes must be a whole number from 0 to 1048576").into()),
+        }
     };
-    redact(body, secret.as_deref(), max)
+    Ok(redact(body, secret.as_deref(), max))
 }

@@ -7,7 +7,7 @@ use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-use vicidial_xfer::wasm::{build_transfer, decode_transfer_js, parse_reply_js, validate_transfer, TransferClient};
+use vicidial_xfer::wasm::{build_transfer, decode_transfer_js, parse_reply_js, redact_reply_js, validate_transfer, TransferClient};
 
 const REPLAY: &str = match option_env!("VX_REPLAY_URL") {
     Some(url) => url,
@@ -95,6 +95,20 @@ fn parse_reply_returns_plain_fields_and_redacts_the_auth_echo() {
     assert!(!json(&r).contains(PASSWORD) && !json(&r).contains("SELECT"));
     let r = parse_reply_js("SUCCESS: ra_call_control transfer - 1028|Y1|\n", JsValue::UNDEFINED);
     assert_eq!((text(&r, "code"), text(&r, "agentUser"), get(&r, "ok")), ("TRANSFERRED".into(), "1028".into(), JsValue::TRUE));
+}
+
+#[wasm_bindgen_test]
+fn redact_reply_removes_a_known_secret_and_refuses_a_bad_limit() {
+    let opts = obj(&[("secret", PASSWORD)]);
+    let out = redact_reply_js(&format!("<pre>debug {PASSWORD} x</pre>"), opts).unwrap();
+    assert_eq!(out, "<pre>debug [REDACTED] x</pre>");
+    let bad = obj(&[]);
+    Reflect::set(&bad, &"maxBytes".into(), &JsValue::from_f64(-1.0)).unwrap();
+    let err = redact_reply_js("x", bad).unwrap_err();
+    assert!(err.is_instance_of::<js_sys::RangeError>());
+    let short = obj(&[]);
+    Reflect::set(&short, &"maxBytes".into(), &JsValue::from_f64(3.0)).unwrap();
+    assert_eq!(redact_reply_js("abcdef", short).unwrap(), "abc");
 }
 
 async fn transfer(client: &TransferClient, req: &[(&str, &str)], signal: Option<web_sys::AbortSignal>) -> JsValue {
