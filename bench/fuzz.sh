@@ -2,7 +2,8 @@
 # Runs every cargo-fuzz target for a fixed number of executions and records
 # what happened in bench/fuzz-<runs>.json (read by bench/report.mjs).
 #   bench/fuzz.sh [runs=1000000]    env: FUZZ_MAX_TIME (s per target, default 3600),
-#                                        FUZZ_SANITIZER (address|none, default address)
+#                                        FUZZ_SANITIZER (address|none, default address),
+#                                        FUZZ_OUT (default bench/fuzz-<runs>.json)
 # Needs cargo-fuzz (installed if missing) and nightly flags: the stable
 # toolchain is used with RUSTC_BOOTSTRAP=1. Exit status 1 if any target crashed.
 set -euo pipefail
@@ -20,7 +21,7 @@ fi
 echo "fuzz: building targets (sanitizer $sanitizer)"
 (cd fuzz && cargo fuzz build -s "$sanitizer" >/dev/null 2>&1) || (cd fuzz && cargo fuzz build -s "$sanitizer")
 
-out="bench/fuzz-$runs.json"
+out=${FUZZ_OUT:-bench/fuzz-$runs.json}
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 entries=()
 crashed=0

@@ -14,7 +14,8 @@
 
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import * as pkg from '../pkg/node.js';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as js from './js-baseline.mjs';
 import { NOT_OBJECTS, replyCases, requestCases } from './cases.mjs';
 
@@ -25,6 +26,9 @@ const arg = (name, dflt) => {
 const ROUNDS = Number(arg('--rounds', 15));
 const ITER = Number(arg('--iter', 50000));
 const jsonOut = arg('--json', null);
+// --pkg DIR: time another build of the package (e.g. a size experiment's).
+const pkgDir = arg('--pkg', null);
+const pkg = await import(pkgDir ? pathToFileURL(path.resolve(pkgDir, 'node.js')).href : '../pkg/node.js');
 
 // ------------------------------------------------------------ agreement
 
@@ -141,6 +145,7 @@ if (jsonOut) {
         method: `one Node process; warm-up ${ITER} per implementation, then ${ROUNDS} rounds x ${ITER} transfers each, order rotated per round; median round`,
         agreement: { comparisons: checked, requests: requests.length + NOT_OBJECTS.length, validRequests: validCount, replies: replies.length, replyCodes: [...replyCodes].sort() },
         node: process.version,
+        package: pkgDir ?? 'pkg',
         results,
       },
       null,
