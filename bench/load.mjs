@@ -14,7 +14,8 @@
 // carries a different call ID. Modes, each run direct and through the proxy:
 //   closed  C concurrent workers, as fast as answers come: throughput, p50/p99
 //   rate    open loop at RATE req/s (latency from the intended send time, so
-//           queueing counts): p50/p99 and the added latency of the proxy
+//           queueing counts): p50/p99 and the added latency of the proxy;
+//           also at RATE_LOW req/s, well inside capacity
 //   serial  one request at a time: the latency floor and the added latency
 // Then GET /sandbox/stats: every call created here transferred exactly once
 // (0 lost, 0 duplicated), every answer a SUCCESS line for its call.
@@ -22,7 +23,7 @@
 // exist: the whole path runs, nothing is transferred) for raw throughput.
 //
 //   node bench/load.mjs [--closed 15000] [--concurrency 32] [--rate 2000] [--rate-seconds 8]
-//                       [--serial 2000] [--wrk-seconds 8] [--json out.json]
+//                       [--rate-low 500] [--serial 2000] [--wrk-seconds 8] [--json out.json]
 
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
@@ -40,6 +41,8 @@ const CLOSED = Number(arg('--closed', 15000));
 const CONCURRENCY = Number(arg('--concurrency', 32));
 const RATE = Number(arg('--rate', 2000));
 const RATE_SECONDS = Number(arg('--rate-seconds', 8));
+// A second open-loop rate well inside capacity: latency without queueing.
+const RATE_LOW = Number(arg('--rate-low', 500));
 const SERIAL = Number(arg('--serial', 2000));
 const WRK_SECONDS = Number(arg('--wrk-seconds', 8));
 const jsonOut = arg('--json', null);
@@ -245,7 +248,8 @@ const out = {
 };
 try {
   const nRate = Math.round(RATE * RATE_SECONDS);
-  const perTarget = 300 + CLOSED + nRate + SERIAL;
+  const nRateLow = Math.round(RATE_LOW * RATE_SECONDS);
+  const perTarget = 300 + CLOSED + nRate + nRateLow + SERIAL;
   const t0 = performance.now();
   const all = await createCalls(stack, 2 * perTarget);
   out.calls = { created: all.length, seconds: (performance.now() - t0) / 1000 };
@@ -259,10 +263,12 @@ try {
   out.closed = {};
   out.rate = {};
   out.serial = {};
+  out.rateLow = {};
   // Alternate direct and proxy, in halves, so drift affects both alike.
   for (const [mode, n, fn] of [
     ['serial', SERIAL, (t, ids) => serial(stack, t, ids)],
     ['closed', CLOSED, (t, ids) => closedLoop(stack, t, ids, CONCURRENCY)],
+    ['rateLow', nRateLow, (t, ids) => openLoop(stack, t, ids, RATE_LOW)],
     ['rate', nRate, (t, ids) => openLoop(stack, t, ids, RATE)],
   ]) {
     const halves = { direct: [], proxy: [] };
@@ -283,6 +289,7 @@ try {
         errors: a.errors + b.errors,
         firstErrors: [...a.firstErrors, ...b.firstErrors].slice(0, 5),
         ...(mode === 'rate' ? { offered: RATE } : {}),
+        ...(mode === 'rateLow' ? { offered: RATE_LOW } : {}),
         ...(mode === 'closed' ? { concurrency: CONCURRENCY } : {}),
       };
     }

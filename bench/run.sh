@@ -26,8 +26,9 @@ step() {
 step size node bench/size.mjs --verify --json "$out/size.json"
 step startup node bench/startup.mjs --runs 200 --workerd-runs 60 --json "$out/startup.json"
 step hotpath node bench/hotpath.mjs --rounds 15 --iter 50000 --json "$out/hotpath.json"
+step boundary node bench/boundary.mjs --rounds 15 --iter 50000 --json "$out/boundary.json"
 step criterion bash -c "cargo bench --bench core 2>&1 | tee $out/criterion.txt"
-step load node bench/load.mjs --closed 15000 --concurrency 32 --rate 2000 --rate-seconds 8 --serial 2000 --wrk-seconds 8 --json "$out/load.json"
+step load node bench/load.mjs --closed 15000 --concurrency 32 --rate 2000 --rate-low 500 --rate-seconds 8 --serial 2000 --wrk-seconds 8 --json "$out/load.json"
 # A crash found here is reported in RESULTS.md, not a reason to lose the rest.
 step fuzz bash -c "FUZZ_OUT=$out/fuzz-quick.json bash bench/fuzz.sh ${BENCH_FUZZ_RUNS:-200000} || echo 'bench: the fuzz pass found a crash (see RESULTS.md)'"
 
