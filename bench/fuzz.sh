@@ -27,7 +27,7 @@ entries=()
 crashed=0
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
-  log="target/fuzz-$t.log"
+  log="target/fuzz-$t-$runs.log"
   mkdir -p target
   before=$(ls "fuzz/artifacts/$t" | wc -l)
   echo "fuzz: $t for $runs runs (at most $max_time s)"
@@ -40,6 +40,8 @@ for t in "${targets[@]}"; do
   rate=$(awk '/^stat::average_exec_per_sec/ { print $NF }' "$log" | tail -1)
   secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1)
   corpus=$(ls "fuzz/corpus/$t" | wc -l)
+  # libFuzzer's own count of the units it keeps (the directory also holds superseded ones).
+  units=$(grep -o 'corp: [0-9]*' "$log" | tail -1 | awk '{ print $2 }')
   new_crashes=$(( $(ls "fuzz/artifacts/$t" | wc -l) - before ))
   if (( rc != 0 )); then
     crashed=1
@@ -48,7 +50,7 @@ for t in "${targets[@]}"; do
     ls -t "fuzz/artifacts/$t" | head -3 | sed "s|^|  fuzz/artifacts/$t/|"
   fi
   echo "fuzz: $t executions=${execs:-?} exec/s=${rate:-?} seconds=${secs:-?} crashes=$new_crashes corpus=$corpus exit=$rc"
-  entries+=("{\"target\":\"$t\",\"runs\":$runs,\"executions\":${execs:-0},\"execPerSec\":${rate:-0},\"seconds\":${secs:-0},\"crashes\":$new_crashes,\"exit\":$rc,\"corpus\":$corpus}")
+  entries+=("{\"target\":\"$t\",\"runs\":$runs,\"executions\":${execs:-0},\"execPerSec\":${rate:-0},\"seconds\":${secs:-0},\"crashes\":$new_crashes,\"exit\":$rc,\"corpus\":$corpus,\"corpusUnits\":${units:-0}}")
 done
 finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cargo_fuzz=$(cargo fuzz --version 2>/dev/null | head -1)

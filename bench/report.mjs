@@ -265,9 +265,10 @@ if (load) {
 // ---- 6. fuzz
 p('## 6. Fuzzing', '');
 const fuzzTable = (f) => {
-  p('| target | executions | exec/s | seconds | crashes | corpus (files) |', '|---|---:|---:|---:|---:|---:|');
-  for (const t of f.targets) p(`| ${t.target} | ${num(t.executions)} | ${num(t.execPerSec)} | ${t.seconds} | ${t.crashes}${t.exit ? ` (exit ${t.exit})` : ''} | ${num(t.corpus)} |`);
+  p('| target | executions | exec/s | seconds | crashes | corpus (units kept by libFuzzer / files in fuzz/corpus) |', '|---|---:|---:|---:|---:|---:|');
+  for (const t of f.targets) p(`| ${t.target} | ${num(t.executions)} | ${num(t.execPerSec)} | ${t.seconds} | ${t.crashes}${t.exit ? ` (exit ${t.exit})` : ''} | ${num(t.corpusUnits ?? 0)} / ${num(t.corpus)} |`);
   p('');
+  if (f.note) p(`Note: ${f.note}`, '');
 };
 p('Targets (fuzz/, cargo-fuzz, libFuzzer, AddressSanitizer, debug assertions on): `parse_reply` (arbitrary bytes as UTF-8 or lossily -> parse_reply / redact; field <= 100 B, excerpt <= 512 B, message bounded, Display == message; an auth error line built from the input with the password in the server\'s slot and repeated in a SQL tail: the parsed reply and the redacted text must not depend on the password, and with the password as secret no copy of it may survive) and `decode_transfer` (arbitrary text; a decoded request re-encodes and decodes to the identical request, encoding is a fixed point, the masked form never shows the password).', '');
 if (longFuzz) {
