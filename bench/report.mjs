@@ -40,6 +40,9 @@ const verdict = (ok) => (ok ? '**met**' : '**MISSED**');
 const CRIT = [
   ['build', 'validate_encode', 'TransferDraft::validate + encode (no credentials)'],
   ['build', 'validate_encode_credentials', 'TransferDraft::validate + encode (source, user, pass with +)'],
+  ['build', 'validate_only', 'TransferDraft::validate alone (with credentials)'],
+  ['build', 'encode_only', 'TransferRequest::encode alone (with credentials)'],
+  ['build', 'encode_sketch', 'reference: a 4-escape encoder, asserted equal to encode() (not the library)'],
   ['build', 'validate_invalid', 'TransferDraft::validate of an invalid draft'],
   ['parse', 'success', 'parse_reply, SUCCESS line'],
   ['parse', 'no_active_call', 'parse_reply, no active call'],
@@ -155,12 +158,17 @@ if (size) {
   p('Retained size per export (`twiggy dominators`: what would go if the export went):', '', '| export | retained bytes |', '|---|---:|');
   for (const e of a.exports.slice(0, 12)) p(`| ${e.name} | ${num(e.retained)} |`);
   p('', '<details><summary>twiggy top -n 25</summary>', '', '```', a.topText.trim(), '```', '', '</details>', '');
-  p('<details><summary>twiggy dominators -d 2 -r 40</summary>', '', '```', a.domText.trim(), '```', '', '</details>', '');
-  p('<details><summary>twiggy paths: who calls core::fmt::write / hashbrown</summary>', '', '```', a.pathsFmt.trim().split('\n').slice(0, 60).join('\n'), '', a.pathsHash.trim().split('\n').slice(0, 30).join('\n'), '```', '', '</details>', '');
+  p('<details><summary>twiggy dominators -d 1 -r 30</summary>', '', '```', a.domText.trim(), '```', '', '</details>', '');
+  p('<details><summary>twiggy paths: who keeps slice_error_fail (and hashbrown, if any)</summary>', '', '```', a.pathsFmt.trim().split('\n').slice(0, 60).join('\n'), '', a.pathsHash.trim().split('\n').slice(0, 30).join('\n'), '```', '', '</details>', '');
   p('Findings:', '');
   p('- **TransferClient** (gloo-net, wasm-bindgen-futures, web-sys, js_sys futures queue) is the largest single block: the `future_to_promise` closure, the `transferclient_*` shims, gloo-net\'s request builder and error conversion.');
   p('- **core::fmt** is not called by the crate\'s own code (it builds messages without `format!`): it comes from panic paths. `str` slicing (`&s[..n]`, `split_at`) and std\'s `StrSearcher` (`str::find/contains/replace` with a `&str` pattern) keep `slice_error_fail`, which formats `char` and `Range` with `Debug`; `unwrap` of a `TryFromIntError` keeps its `Debug`; the std panic handler keeps `fmt::write`. `panic = "abort"` does not remove them: only `-Cpanic=immediate-abort` (nightly, build-std) or panic-free code does.');
-  p('- **hashbrown** comes from serde-wasm-bindgen\'s interned-key cache (`static_str_to_js`), i.e. from every object the package returns.');
+  const crates = new Set(a.perCrate.map((c) => c.crate));
+  if (crates.has('hashbrown') || crates.has('serde_wasm_bindgen')) {
+    p('- **hashbrown** comes from serde-wasm-bindgen\'s interned-key cache (`static_str_to_js`), i.e. from every object the package returns.');
+  } else {
+    p('- **hashbrown / serde-wasm-bindgen**: gone at this commit (objects are built by hand in src/wasm/out.rs). Measured before that change (commit 7b94c53): serde-wasm-bindgen output cost ~6 KB gzip and pulled in hashbrown through its interned-key cache; a serde_json string + JSON.parse variant measured 45.3 KB vs 48.2 KB then, so the hand-built objects (41.0 KB) are the better choice.');
+  }
   p('- **dlmalloc** (std\'s allocator on wasm32) is ~7 KB of code.', '');
 
   p('### Experiments (each measured in this run on a scratch copy; nothing in the repository changed)', '');
@@ -173,7 +181,9 @@ if (size) {
       continue;
     }
     if (e.error) {
-      p(`| ${e.name} | ${e.what} | | | | | error: ${e.error.split('\n')[0].slice(0, 160)} | |`);
+      const line = e.error.split('\n').find((l) => /^error(\[|:)/.test(l) && !/could not compile/.test(l)) ?? e.error.split('\n')[0];
+      const at = e.error.split('\n').find((l) => /^\s*--> /.test(l))?.trim() ?? '';
+      p(`| ${e.name} | ${e.what} | | | | | error: ${line.slice(0, 140).replace(/`/g, "'")} ${at} | |`);
       continue;
     }
     const d = base ? e.gzip - base.gzip : 0;
@@ -192,6 +202,18 @@ if (startup) {
   p('| phase | median | p10 | p90 |', '|---|---:|---:|---:|');
   for (const [k, label] of [['compile', 'new WebAssembly.Module(bytes)'], ['instantiate', 'initSync({ module }) (instantiate + start)'], ['firstCall', 'first parseReply'], ['total', '**total**']]) {
     p(`| ${label} | ${ms(a[k].median)} ms | ${ms(a[k].p10)} ms | ${ms(a[k].p90)} ms |`);
+  }
+  const variants = ['no-transferclient', 'combined-stable', 'combined-immediate-abort']
+    .map((n) => [n, read(path.join(T, `startup-${n}.json`))])
+    .filter(([, x]) => x?.inProcess);
+  if (variants.length) {
+    p('', 'The same in-process measurement on builds of the size experiments below (`node bench/startup.mjs --only A --dir target/bench/size-out/<name>`):', '');
+    p('| build | wasm bytes | compile | instantiate | first call | total |', '|---|---:|---:|---:|---:|---:|');
+    p(`| pkg/ (as shipped) | ${num(a.wasmBytes)} | ${ms(a.compile.median)} ms | ${ms(a.instantiate.median)} ms | ${ms(a.firstCall.median)} ms | **${ms(a.total.median)} ms** |`);
+    for (const [n, x] of variants) {
+      const b = x.inProcess;
+      p(`| ${n} | ${num(b.wasmBytes)} | ${ms(b.compile.median)} ms | ${ms(b.instantiate.median)} ms | ${ms(b.firstCall.median)} ms | **${ms(b.total.median)} ms** |`);
+    }
   }
   const f = startup.freshProcess;
   p('', `**B. Node, fresh processes** (${f.method}).`, '');

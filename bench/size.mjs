@@ -235,13 +235,22 @@ pub(crate) fn str_tail(s: &str, n: usize) -> &str {
     s.get(n..).unwrap_or("")
 }
 
-/// Byte index of the first \`needle\` in \`hay\` (no std StrSearcher).
+/// Byte index of the first \`needle\` in \`hay\` (no std StrSearcher):
+/// scan for the first byte, then compare.
 pub(crate) fn find_str(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    if n.is_empty() {
-        return Some(0);
+    let Some(&first) = n.first() else { return Some(0) };
+    let last = h.len().checked_sub(n.len())?;
+    let mut i = 0;
+    while i <= last {
+        let off = h.get(i..=last)?.iter().position(|&b| b == first)?;
+        i += off;
+        if h.get(i..i + n.len()) == Some(n) {
+            return Some(i);
+        }
+        i += 1;
     }
-    h.windows(n.len()).position(|w| w == n)
+    None
 }
 
 /// Every \`needle\` in \`hay\` replaced with \`with\` (no std StrSearcher).
@@ -379,10 +388,10 @@ function attribution() {
     if (child.name.startsWith('export ')) exports.push({ name: child.name.slice(7).replace(/"/g, ''), retained: child.retained_size });
   }
   const topText = sh('twiggy', ['top', '-n', '25', file]);
-  const domText = sh('twiggy', ['dominators', '-d', '2', '-r', '40', file]);
-  // Who pulls in the formatting machinery and hashbrown.
-  const pathsFmt = sh('twiggy', ['paths', '--regex', file, 'core.*fmt::write', '-d', '4', '-r', '12']);
-  const pathsHash = sh('twiggy', ['paths', '--regex', file, 'hashbrown.*', '-d', '3', '-r', '3']);
+  const domText = sh('twiggy', ['dominators', '-d', '1', '-r', '30', file]);
+  // Who keeps the panic formatting (slice_error_fail formats char/Range with Debug) and hashbrown.
+  const pathsFmt = sh('twiggy', ['paths', '--regex', file, 'slice_error_fail', '-d', '3', '-r', '16']);
+  const pathsHash = sh('twiggy', ['paths', '--regex', file, 'hashbrown', '-d', '3', '-r', '3']);
   writeFileSync(path.join(WORK, 'twiggy-top.txt'), topText);
   writeFileSync(path.join(WORK, 'twiggy-dominators.txt'), domText);
   writeFileSync(path.join(WORK, 'twiggy-paths-fmt.txt'), pathsFmt);

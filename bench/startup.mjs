@@ -38,6 +38,10 @@ const arg = (name, dflt) => {
 const RUNS = Number(arg('--runs', 200));
 const WORKERD_RUNS = Number(arg('--workerd-runs', 60));
 const jsonOut = arg('--json', null);
+// --dir DIR: part A on another build (a web glue + .wasm pair, e.g. a size
+// experiment's target/bench/size-out/<name>/); --only A|B|C: one part.
+const dir = path.resolve(arg('--dir', path.join(ROOT, 'pkg')));
+const only = arg('--only', null);
 const BODY = 'SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n';
 
 const median = (a) => {
@@ -54,10 +58,10 @@ const fmt = (s) => `${s.median.toFixed(3)} ms (p10 ${s.p10.toFixed(3)}, p90 ${s.
 const out = { node: process.version };
 
 // ---------------------------------------------------------------- A
-{
-  const wasmPath = path.join(ROOT, 'pkg', 'vicidial_xfer_bg.wasm');
+if (!only || only === 'A') {
+  const wasmPath = path.join(dir, 'vicidial_xfer_bg.wasm');
   const bytes = readFileSync(wasmPath);
-  const glueUrl = pathToFileURL(path.join(ROOT, 'pkg', 'vicidial_xfer.js')).href;
+  const glueUrl = pathToFileURL(path.join(dir, 'vicidial_xfer.js')).href;
   const leb = (n) => {
     const b = [];
     do {
@@ -96,6 +100,7 @@ const out = { node: process.version };
   }
   out.inProcess = {
     method: `one Node process, ${RUNS} iterations (after 5 unrecorded), each with unique .wasm bytes and a fresh glue copy`,
+    dir: path.relative(ROOT, dir) || '.',
     wasmBytes: bytes.length,
     compile: stats(compile),
     instantiate: stats(instantiate),
@@ -109,7 +114,7 @@ const out = { node: process.version };
 }
 
 // ---------------------------------------------------------------- B
-{
+if (!only || only === 'B') {
   const child = path.join(HERE, 'startup', 'child.mjs');
   const inside = { wasm: [], js: [] };
   const wall = { wasm: [], js: [] };
@@ -152,7 +157,7 @@ function get(port) {
     req.on('error', reject);
   });
 }
-{
+if (!only || only === 'C') {
   const variants = {
     js: 'bench/startup/worker-js.mjs',
     lazy: 'bench/startup/worker-lazy.mjs',
