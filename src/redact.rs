@@ -20,7 +20,11 @@ const MAX_LINE: usize = 8192;
 
 /// Returns at most `max` bytes of `text` with every password removed:
 /// the password and SQL of an auth error line, every `pass=` value, and
-/// every occurrence of `secret` (when given and not empty).
+/// every occurrence of `secret` (when given and not empty) outside the
+/// server's own reply lines. Those lines (other than the auth error) only
+/// echo the request's validated values, never the password, and are kept
+/// exactly: a short password such as `1234` must not rewrite a call ID
+/// `Y1125092437500041234`.
 ///
 /// ```
 /// use vicidial_xfer::redact::redact;
@@ -44,7 +48,7 @@ pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
         let line = redact_auth_line(line);
         let line = redact_pass_params(&line);
         match secret {
-            Some(s) if line.contains(s) => out.push_str(&line.replace(s, REDACTED)),
+            Some(s) if line.contains(s) && !echoes_request_only(&line) => out.push_str(&line.replace(s, REDACTED)),
             _ => out.push_str(&line),
         }
     }
@@ -61,6 +65,12 @@ pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
         }
     }
     out
+}
+
+/// Whether `line` is one of the server's reply lines that echo only request
+/// values (any reply line but the auth error).
+fn echoes_request_only(line: &str) -> bool {
+    !matches!(crate::reply::classify_line(line.trim()), None | Some(crate::reply::Reply::InvalidCredentials { .. }))
 }
 
 /// The largest char boundary of `s` at or below `n`.

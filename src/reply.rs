@@ -219,7 +219,8 @@ pub fn parse_reply(body: &str) -> Reply {
     Reply::Unrecognized { excerpt: redact(body.trim(), None, MAX_EXCERPT) }
 }
 
-fn classify_line(line: &str) -> Option<Reply> {
+/// Classifies one trimmed line, or `None` when it is not a reply line.
+pub(crate) fn classify_line(line: &str) -> Option<Reply> {
     if let Some(rest) = line.strip_prefix("SUCCESS: ra_call_control ") {
         if let Some(args) = rest.strip_prefix("transfer - ") {
             let [agent_user, call_id, third] = split3(args);
@@ -317,45 +318,21 @@ fn strip_tags(line: &str) -> String {
 }
 
 impl Reply {
-    /// Applies `f` to every text field (used to remove a known secret).
-    pub fn map_text(self, f: impl Fn(String) -> String) -> Reply {
-        match self {
-            Reply::Transferred { agent_user, call_id, ingroup, phone_number } => Reply::Transferred {
-                agent_user: f(agent_user),
-                call_id: f(call_id),
-                ingroup: ingroup.map(&f),
-                phone_number: phone_number.map(&f),
-            },
-            Reply::Hungup { agent_user, call_id } => Reply::Hungup { agent_user: f(agent_user), call_id: f(call_id) },
-            Reply::IngroupNotValid { ingroup } => Reply::IngroupNotValid { ingroup: f(ingroup) },
-            Reply::NoActiveCall { call_id } => Reply::NoActiveCall { call_id: f(call_id) },
-            Reply::AgentNotLoggedIn { agent_user } => Reply::AgentNotLoggedIn { agent_user: f(agent_user) },
-            Reply::NoUserFound { user } => Reply::NoUserFound { user: f(user) },
-            Reply::NotValid { call_id, agent_user, stage } => {
-                Reply::NotValid { call_id: f(call_id), agent_user: f(agent_user), stage: f(stage) }
-            }
-            Reply::StageNotValid { stage } => Reply::StageNotValid { stage: f(stage) },
-            Reply::PhoneNumberNotValid { phone_number } => Reply::PhoneNumberNotValid { phone_number: f(phone_number) },
-            Reply::InvalidCredentials { user, reason } => Reply::InvalidCredentials { user: f(user), reason },
-            Reply::InvalidSource { source } => Reply::InvalidSource { source: f(source) },
-            Reply::PermissionDenied { call_id, user, function, user_group } => Reply::PermissionDenied {
-                call_id: f(call_id),
-                user: f(user),
-                function: f(function),
-                user_group: f(user_group),
-            },
-            Reply::ServerError { excerpt } => Reply::ServerError { excerpt: f(excerpt) },
-            Reply::Unrecognized { excerpt } => Reply::Unrecognized { excerpt: f(excerpt) },
-            other @ (Reply::ApiNotActive | Reply::EmptyReply) => other,
-        }
-    }
-
-    /// Replaces every occurrence of `secret` (when given and not empty) in
-    /// the text fields with the redaction marker.
+    /// Removes `secret` (when given and not empty) from the kept raw text
+    /// of [`Reply::Unrecognized`] and [`Reply::ServerError`]: only free text
+    /// (debug pages, PHP errors) can carry a password the server printed.
+    /// Typed fields echo the request's own validated values and are kept
+    /// exactly, so a short password such as `1234` never rewrites a call ID
+    /// that happens to contain those digits.
     pub fn without_secret(self, secret: Option<&str>) -> Reply {
-        match secret.filter(|s| !s.is_empty()) {
-            Some(s) => self.map_text(|t| if t.contains(s) { t.replace(s, REDACTED) } else { t }),
-            None => self,
+        let Some(secret) = secret.filter(|s| !s.is_empty()) else {
+            return self;
+        };
+        let clean = |t: String| if t.contains(secret) { t.replace(secret, REDACTED) } else { t };
+        match self {
+            Reply::Unrecognized { excerpt } => Reply::Unrecognized { excerpt: clean(excerpt) },
+            Reply::ServerError { excerpt } => Reply::ServerError { excerpt: clean(excerpt) },
+            other => other,
         }
     }
 

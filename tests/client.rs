@@ -64,9 +64,34 @@ fn fatal_error_or_unrecognized_body_with_200_leaves_the_outcome_unknown() {
 }
 
 #[test]
-fn a_known_secret_is_removed_from_raw_text_and_fields() {
-    let o = TransferLog::new().conclude("Y1", reply(200, "ERROR: stage is not valid - s3cretpw\n"), Some("s3cretpw"));
+fn a_known_secret_is_removed_from_free_text_the_server_printed() {
+    let body = "<pre>UPDATE vicidial_users SET x=1 WHERE user='6666' AND pass=s3cretpw</pre>\nDebug: s3cretpw\n";
+    let o = TransferLog::new().conclude("Y1", reply(200, body), Some("s3cretpw"));
+    assert_eq!(o.code, "UNRECOGNIZED");
     assert!(!format!("{o:?}").contains("s3cretpw"));
+}
+
+#[test]
+fn a_short_numeric_password_never_rewrites_a_call_id_in_a_reply_line() {
+    // The demo's password is 1234; call IDs are digits too.
+    let body = "SUCCESS: ra_call_control transfer - 1028|Y1125092437500041234|\n";
+    let o = TransferLog::new().conclude("Y1125092437500041234", reply(200, body), Some("1234"));
+    assert!(o.ok);
+    assert_eq!(o.raw.as_deref(), Some(body));
+    match o.reply {
+        Some(vicidial_xfer::Reply::Transferred { call_id, .. }) => assert_eq!(call_id, "Y1125092437500041234"),
+        other => panic!("{other:?}"),
+    }
+    let gone = "ERROR: no active call found - Y1125092437500041234\n";
+    let o = TransferLog::new().conclude("Y1125092437500041234", reply(200, gone), Some("1234"));
+    assert_eq!(o.raw.as_deref(), Some(gone));
+}
+
+#[test]
+fn the_auth_echo_is_redacted_even_when_the_password_is_short() {
+    let body = "ERROR: Invalid Username/Password: |6666|1234|0|1|BAD|0|api|SELECT x where pass='1234';|\n";
+    let o = TransferLog::new().conclude("Y1", reply(200, body), Some("1234"));
+    assert_eq!(o.raw.as_deref(), Some("ERROR: Invalid Username/Password: |6666|[REDACTED]|0|1|BAD|\n"));
 }
 
 #[test]

@@ -96,3 +96,17 @@ test('the configured password is redacted from anything relayed', async () => {
   s.setReply(() => new Response('Something odd: p+ss/w0rd\n'));
   assert.equal(await (await s.call()).text(), 'Something odd: [REDACTED]\n');
 });
+
+test('a short numeric password is never redacted out of a relayed call ID', async () => {
+  const s = setup({ ...ENV, VICIDIAL_PASS: '1234' });
+  const call = 'Y1125092437500041234';
+  s.setReply(() => new Response(`SUCCESS: ra_call_control transfer - 1028|${call}|\n`));
+  const res = await s.call(BODY.replace('Y0315201639000402027', call));
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), `SUCCESS: ra_call_control transfer - 1028|${call}|\n`);
+  // The auth echo is still redacted, however short the password.
+  s.setReply(() => new Response("ERROR: Invalid Username/Password: |6666|1234|0|1|BAD|0|api|SELECT x where pass='1234';|\n"));
+  s.tick(10_000);
+  const bad = await (await s.call()).text();
+  assert.ok(!bad.includes('1234') && !bad.includes('SELECT'), bad);
+});
