@@ -41,6 +41,7 @@ test-rust: lint
 test-nostd:
 	$(CARGO) build --no-default-features --lib --target x86_64-unknown-none
 	$(CARGO) build --no-default-features --features serde --lib --target x86_64-unknown-none
+	$(CARGO) build --no-default-features --features wasm --lib --target wasm32-unknown-unknown
 
 # The npm package: cargo -> wasm-bindgen -> wasm-opt -> pkg/, smoke-loaded, sizes reported.
 pkg: setup

@@ -43,7 +43,11 @@ if (!webWasm.equals(readFileSync(join(work, "node", "vicidial_xfer_bg.wasm")))) 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 const wasmOpt = join(root, "node_modules", "binaryen", "bin", "wasm-opt");
-run(process.execPath, [wasmOpt, "-Oz", join(work, "web", "vicidial_xfer_bg.wasm"), "-o", join(out, "vicidial_xfer_bg.wasm")]);
+// Strip the producers and target-features sections only now: wasm-bindgen has read them.
+run(process.execPath, [
+  wasmOpt, "-Oz", "--converge", "--strip-producers", "--strip-target-features",
+  join(work, "web", "vicidial_xfer_bg.wasm"), "-o", join(out, "vicidial_xfer_bg.wasm"),
+]);
 
 // The glue, without its self-types pointer (the package ships index.d.ts).
 const glue = (file) => readFileSync(file, "utf8").replace(/^\/\* @ts-self-types=.*\*\/\n/m, "");

@@ -269,9 +269,5 @@ fn decode_component(raw: &str) -> Option<String> {
 }
 
 fn cut(name: &str) -> String {
-    let mut end = name.len().min(MAX_NAME);
-    while !name.is_char_boundary(end) {
-        end -= 1;
-    }
-    String::from(&name[..end])
+    String::from(crate::text::cut(name, MAX_NAME))
 }

@@ -49,6 +49,7 @@ pub mod fields;
 pub mod redact;
 pub mod reply;
 pub mod request;
+mod text;
 
 #[cfg(feature = "wasm")]
 pub mod wasm;

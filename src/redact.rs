@@ -9,6 +9,8 @@
 
 use alloc::string::String;
 
+use crate::text;
+
 /// What stands in place of a removed secret.
 pub const REDACTED: &str = "[REDACTED]";
 
@@ -44,21 +46,22 @@ pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let line = &line[..floor_boundary(line, MAX_LINE)];
+        let line = text::cut(line, MAX_LINE);
         let line = redact_auth_line(line);
         let line = redact_pass_params(&line);
         match secret {
-            Some(s) if line.contains(s) && !echoes_request_only(&line) => out.push_str(&line.replace(s, REDACTED)),
+            Some(s) if text::contains(&line, s) && !echoes_request_only(&line) => out.push_str(&text::replace(&line, s, REDACTED)),
             _ => out.push_str(&line),
         }
     }
     if out.len() > max {
-        out.truncate(floor_boundary(&out, max));
+        out.truncate(text::floor_boundary(&out, max));
         if let Some(s) = secret {
             // Never end on the start of the secret cut in half.
             for n in (3..s.len()).rev() {
-                if out.ends_with(&s[..floor_boundary(s, n)]) {
-                    out.truncate(out.len() - floor_boundary(s, n));
+                let start = text::cut(s, n);
+                if out.ends_with(start) {
+                    out.truncate(out.len() - start.len());
                     break;
                 }
             }
@@ -73,30 +76,18 @@ fn echoes_request_only(line: &str) -> bool {
     !matches!(crate::reply::classify_line(line.trim()), None | Some(crate::reply::Reply::InvalidCredentials { .. }))
 }
 
-/// The largest char boundary of `s` at or below `n`.
-pub(crate) fn floor_boundary(s: &str, n: usize) -> usize {
-    if n >= s.len() {
-        return s.len();
-    }
-    let mut end = n;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    end
-}
-
 /// Rewrites an auth error line to `...: |{user}|[REDACTED]|{auth}|{auth_api}|{reason}|`.
 fn redact_auth_line(line: &str) -> String {
-    let Some(at) = line.find(AUTH_PREFIX) else {
+    let Some(at) = text::find(line, AUTH_PREFIX) else {
         return String::from(line);
     };
-    let (before, rest) = line.split_at(at + AUTH_PREFIX.len());
+    let (before, rest) = (text::head(line, at + AUTH_PREFIX.len()), text::tail(line, at + AUTH_PREFIX.len()));
     let mut out = String::from(before);
     let mut parts = rest.trim_start().strip_prefix('|').unwrap_or("").split('|');
     let user = parts.next().unwrap_or("");
     let _password = parts.next();
     out.push_str(" |");
-    out.push_str(&user[..floor_boundary(user, 100)]);
+    out.push_str(text::cut(user, 100));
     out.push('|');
     out.push_str(REDACTED);
     out.push('|');
@@ -114,17 +105,17 @@ fn redact_auth_line(line: &str) -> String {
 /// Replaces the value of every `pass=` (query string or SQL) with [`REDACTED`].
 fn redact_pass_params(line: &str) -> String {
     const KEY: &str = "pass=";
-    if !line.contains(KEY) {
+    if !text::contains(line, KEY) {
         return String::from(line);
     }
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
-    while let Some(at) = rest.find(KEY) {
-        let (head, tail) = rest.split_at(at + KEY.len());
+    while let Some(at) = text::find(rest, KEY) {
+        let (head, tail) = (text::head(rest, at + KEY.len()), text::tail(rest, at + KEY.len()));
         out.push_str(head);
         let quote = tail.chars().next().filter(|c| *c == '\'' || *c == '"');
         let end = match quote {
-            Some(q) => tail[1..].find(q).map(|i| i + 2).unwrap_or(tail.len()),
+            Some(q) => text::tail(tail, 1).find(q).map(|i| i + 2).unwrap_or(tail.len()),
             None => tail
                 .find(|c: char| c == '&' || c == '|' || c == ';' || c == '<' || c == '"' || c == '\'' || c.is_whitespace())
                 .unwrap_or(tail.len()),
@@ -136,7 +127,7 @@ fn redact_pass_params(line: &str) -> String {
         } else {
             out.push_str(REDACTED);
         }
-        rest = &tail[end..];
+        rest = text::tail(tail, end);
     }
     out.push_str(rest);
     out

@@ -12,7 +12,8 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::redact::{floor_boundary, redact, AUTH_PREFIX, REDACTED};
+use crate::redact::{redact, AUTH_PREFIX, REDACTED};
+use crate::text;
 
 /// The most bytes kept of one typed field.
 pub const MAX_FIELD: usize = 100;
@@ -200,9 +201,9 @@ pub fn parse_reply(body: &str) -> Reply {
     if body.trim().is_empty() {
         return Reply::EmptyReply;
     }
-    if let Some(at) = body.find("Fatal error") {
-        let start = body[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
-        return Reply::ServerError { excerpt: redact(body[start..].trim(), None, MAX_EXCERPT) };
+    if let Some(at) = text::find(body, "Fatal error") {
+        let start = text::head(body, at).rfind('\n').map(|i| i + 1).unwrap_or(0);
+        return Reply::ServerError { excerpt: redact(text::tail(body, start).trim(), None, MAX_EXCERPT) };
     }
     for line in body.lines() {
         if let Some(reply) = classify_line(line.trim()) {
@@ -300,7 +301,7 @@ fn split3(args: &str) -> [String; 3] {
 }
 
 fn field(value: &str) -> String {
-    String::from(&value[..floor_boundary(value, MAX_FIELD)])
+    String::from(text::cut(value, MAX_FIELD))
 }
 
 fn strip_tags(line: &str) -> String {
@@ -328,7 +329,7 @@ impl Reply {
         let Some(secret) = secret.filter(|s| !s.is_empty()) else {
             return self;
         };
-        let clean = |t: String| if t.contains(secret) { t.replace(secret, REDACTED) } else { t };
+        let clean = |t: String| if text::contains(&t, secret) { text::replace(&t, secret, REDACTED) } else { t };
         match self {
             Reply::Unrecognized { excerpt } => Reply::Unrecognized { excerpt: clean(excerpt) },
             Reply::ServerError { excerpt } => Reply::ServerError { excerpt: clean(excerpt) },

@@ -7,6 +7,8 @@ mod out;
 
 pub use client::TransferClient;
 
+use alloc::string::String;
+
 use wasm_bindgen::prelude::*;
 
 use crate::decode::decode_transfer;
