@@ -203,16 +203,12 @@ if (startup) {
   for (const [k, label] of [['compile', 'new WebAssembly.Module(bytes)'], ['instantiate', 'initSync({ module }) (instantiate + start)'], ['firstCall', 'first parseReply'], ['total', '**total**']]) {
     p(`| ${label} | ${ms(a[k].median)} ms | ${ms(a[k].p10)} ms | ${ms(a[k].p90)} ms |`);
   }
-  const variants = ['no-transferclient', 'combined-stable', 'combined-immediate-abort']
-    .map((n) => [n, read(path.join(T, `startup-${n}.json`))])
-    .filter(([, x]) => x?.inProcess);
-  if (variants.length) {
-    p('', 'The same in-process measurement on builds of the size experiments below (`node bench/startup.mjs --only A --dir target/bench/size-out/<name>`):', '');
+  const sv = read(path.join(T, 'startup-variants.json'));
+  if (sv?.inProcessCompare?.length) {
+    p('', `The same in-process measurement, pkg/ and builds of the size experiments below measured interleaved in one process (\`node bench/startup.mjs --only A --compare target/bench/size-out/...\`; ${sv.inProcess.method}):`, '');
     p('| build | wasm bytes | compile | instantiate | first call | total |', '|---|---:|---:|---:|---:|---:|');
-    p(`| pkg/ (as shipped) | ${num(a.wasmBytes)} | ${ms(a.compile.median)} ms | ${ms(a.instantiate.median)} ms | ${ms(a.firstCall.median)} ms | **${ms(a.total.median)} ms** |`);
-    for (const [n, x] of variants) {
-      const b = x.inProcess;
-      p(`| ${n} | ${num(b.wasmBytes)} | ${ms(b.compile.median)} ms | ${ms(b.instantiate.median)} ms | ${ms(b.firstCall.median)} ms | **${ms(b.total.median)} ms** |`);
+    for (const b of [sv.inProcess, ...sv.inProcessCompare]) {
+      p(`| ${b.dir} | ${num(b.wasmBytes)} | ${ms(b.compile.median)} ms | ${ms(b.instantiate.median)} ms | ${ms(b.firstCall.median)} ms | **${ms(b.total.median)} ms** |`);
     }
   }
   const f = startup.freshProcess;

@@ -25,8 +25,8 @@ step() {
 
 step size node bench/size.mjs --verify --json "$out/size.json"
 step startup node bench/startup.mjs --runs 200 --workerd-runs 60 --json "$out/startup.json"
-# Start-up (in-process part) of some size experiments' builds, for comparison.
-step startup-variants bash -c "for n in no-transferclient combined-stable combined-immediate-abort; do [ -f target/bench/size-out/\$n/vicidial_xfer_bg.wasm ] && node bench/startup.mjs --only A --runs 200 --dir target/bench/size-out/\$n --json $out/startup-\$n.json; done; true"
+# Start-up (in-process part) of pkg/ and of some size experiments' builds, interleaved.
+step startup-variants bash -c "node bench/startup.mjs --only A --runs 200 --compare \$(ls -d target/bench/size-out/{no-transferclient,combined-stable,combined-immediate-abort} 2>/dev/null | paste -sd,) --json $out/startup-variants.json"
 step hotpath node bench/hotpath.mjs --rounds 15 --iter 50000 --json "$out/hotpath.json"
 step boundary node bench/boundary.mjs --rounds 15 --iter 50000 --json "$out/boundary.json"
 step criterion bash -c "cargo bench --bench core 2>&1 | tee $out/criterion.txt"

@@ -94,7 +94,7 @@ function cargoBuild({ env = {}, args = [], features = ['wasm'], noDefault = fals
 }
 
 /** wasm-bindgen (web) + wasm-opt; smoke test; sizes. */
-function finish(wasm, { optFlags = ['-Oz'], keepDebug = false, name }) {
+function finish(wasm, { optFlags = PKG_OPT_FLAGS, keepDebug = false, name }) {
   const out = path.join(WORK, 'size-out', name);
   rmSync(out, { recursive: true, force: true });
   const bg = ['--target', 'web', '--out-dir', out, '--out-name', 'vicidial_xfer'];
@@ -124,6 +124,9 @@ function finish(wasm, { optFlags = ['-Oz'], keepDebug = false, name }) {
 
 // ------------------------------------------------------------------ patches
 
+/** Thrown by a patch that does not apply to this source (reported as n/a). */
+class NotApplicable extends Error {}
+
 const lolAlloc = () => {
   edit('Cargo.toml', (t) => t.replace('\n[target.\'cfg(not(target_arch = "wasm32"))\'.dev-dependencies]', '\n[target.\'cfg(target_arch = "wasm32")\'.dependencies]\nlol_alloc = "0.4"\n\n[target.\'cfg(not(target_arch = "wasm32"))\'.dev-dependencies]'));
   edit('src/lib.rs', (t) =>
@@ -139,9 +142,6 @@ static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     ),
   );
 };
-
-/** Thrown by a patch that does not apply to this source (reported as n/a). */
-class NotApplicable extends Error {}
 
 const noTransferClient = () => {
   const mod = readFileSync(path.join(SCRATCH, 'src/wasm/mod.rs'), 'utf8');
@@ -213,19 +213,46 @@ const jsonOutput = ({ strict = true } = {}) => {
 // No panic paths that format: str slicing through `get` (no slice_error_fail
 // with its char/Range Debug output) and substring search on bytes (std's
 // StrSearcher keeps a slicing panic of its own).
-const strPanics = () => {
-  const pairs = (file, list) =>
+const strPanics = ({ strict = true } = {}) => {
+  // Already done at HEAD (no str slicing / StrSearcher calls left in redact.rs)?
+  const red = readFileSync(path.join(SCRATCH, 'src/redact.rs'), 'utf8');
+  if (!/&\w+\[\.\.|\.split_at\(|\.find\((AUTH_PREFIX|KEY)\)|\.contains\((s|secret)\)/.test(red)) {
+    if (strict) throw new NotApplicable('HEAD already has no panicking str slicing / StrSearcher calls in src/redact.rs');
+    return;
+  }
+  // Rewrites by pattern (so the patch survives small edits of these files).
+  const rewrite = (file, rules) =>
     edit(file, (t) => {
-      for (const [a, b] of list) {
-        if (!t.includes(a)) throw new Error(`no-str-panics: ${file} no longer contains ${a}: update bench/size.mjs`);
-        t = t.split(a).join(b);
+      let n = 0;
+      for (const [re, to] of rules) {
+        t = t.replace(re, (...m) => {
+          n++;
+          return typeof to === 'function' ? to(...m) : to.replace(/\$(\d)/g, (_, i) => m[Number(i)]);
+        });
       }
+      if (n === 0) throw new Error(`no-str-panics: nothing to rewrite in ${file}: update bench/size.mjs`);
       return t;
     });
-  pairs('src/redact.rs', [
+  const common = [
+    // &x[..floor_boundary(...)] -> str_head(x, floor_boundary(...))
+    [/&(\w+)\[\.\.(floor_boundary\([^()]*\))\]/g, 'str_head($1, $2)'],
+    // x.split_at(at + K.len()) -> (str_head(x, ..), str_tail(x, ..))
+    [/(\w+)\.split_at\((at \+ \w+\.len\(\))\)/g, '(str_head($1, $2), str_tail($1, $2))'],
+    [/(\w+)\[1\.\.\]\.find\(/g, 'str_tail($1, 1).find('],
+    [/&(\w+)\[(\w+)\.\.\]/g, 'str_tail($1, $2)'],
+    [/(\w+)\[\.\.(\w+)\]\.rfind\(/g, 'str_head($1, $2).rfind('],
+    [/(\w+)\[(\w+)\.\.\]\.trim\(\)/g, 'str_tail($1, $2).trim()'],
+    // substring search with a &str pattern -> bytes
+    [/!(\w+)\.contains\((KEY)\)/g, 'find_str($1, $2).is_none()'],
+    [/(\w+)\.contains\((s|secret)\)/g, 'find_str(&$1, $2).is_some()'],
+    [/&(\w+)\.replace\((s|secret), REDACTED\)/g, '&replace_str(&$1, $2, REDACTED)'],
+    [/(\w+)\.replace\((s|secret), REDACTED\)/g, 'replace_str(&$1, $2, REDACTED)'],
+    [/(\w+)\.find\((AUTH_PREFIX|KEY|"Fatal error")\)/g, 'find_str($1, $2)'],
+  ];
+  rewrite('src/redact.rs', [
     [
-      'pub(crate) fn floor_boundary',
-      `/// \`&s[..n]\` without a panic path (callers pass char boundaries).
+      /pub\(crate\) fn floor_boundary/,
+            `/// \`&s[..n]\` without a panic path (callers pass char boundaries).
 pub(crate) fn str_head(s: &str, n: usize) -> &str {
     s.get(..n).unwrap_or(s)
 }
@@ -268,28 +295,25 @@ pub(crate) fn replace_str(hay: &str, needle: &str, with: &str) -> String {
 
 pub(crate) fn floor_boundary`,
     ],
-    ['&line[..floor_boundary(line, MAX_LINE)]', 'str_head(line, floor_boundary(line, MAX_LINE))'],
-    ['out.ends_with(&s[..floor_boundary(s, n)])', 'out.ends_with(str_head(s, floor_boundary(s, n)))'],
-    ['let (before, rest) = line.split_at(at + AUTH_PREFIX.len());', 'let (before, rest) = (str_head(line, at + AUTH_PREFIX.len()), str_tail(line, at + AUTH_PREFIX.len()));'],
-    ['&user[..floor_boundary(user, 100)]', 'str_head(user, floor_boundary(user, 100))'],
-    ['let (head, tail) = rest.split_at(at + KEY.len());', 'let (head, tail) = (str_head(rest, at + KEY.len()), str_tail(rest, at + KEY.len()));'],
-    ['tail[1..].find(q)', 'str_tail(tail, 1).find(q)'],
-    ['rest = &tail[end..];', 'rest = str_tail(tail, end);'],
-    ['Some(s) if line.contains(s) => out.push_str(&line.replace(s, REDACTED)),', 'Some(s) if find_str(&line, s).is_some() => out.push_str(&replace_str(&line, s, REDACTED)),'],
-    ['let Some(at) = line.find(AUTH_PREFIX) else {', 'let Some(at) = find_str(line, AUTH_PREFIX) else {'],
-    ['if !line.contains(KEY) {', 'if find_str(line, KEY).is_none() {'],
-    ['while let Some(at) = rest.find(KEY) {', 'while let Some(at) = find_str(rest, KEY) {'],
+    ...common,
   ]);
-  pairs('src/reply.rs', [
-    ['use crate::redact::{floor_boundary, redact, AUTH_PREFIX, REDACTED};', 'use crate::redact::{find_str, floor_boundary, redact, replace_str, str_head, str_tail, AUTH_PREFIX, REDACTED};'],
-    ["body[..at].rfind('\\n')", "str_head(body, at).rfind('\\n')"],
-    ['redact(body[start..].trim()', 'redact(str_tail(body, start).trim()'],
-    ['String::from(&value[..floor_boundary(value, MAX_FIELD)])', 'String::from(str_head(value, floor_boundary(value, MAX_FIELD)))'],
-    ['if let Some(at) = body.find("Fatal error") {', 'if let Some(at) = find_str(body, "Fatal error") {'],
-    ['self.map_text(|t| if t.contains(s) { t.replace(s, REDACTED) } else { t })', 'self.map_text(|t| if find_str(&t, s).is_some() { replace_str(&t, s, REDACTED) } else { t })'],
-  ]);
-  pairs('src/decode.rs', [['String::from(&name[..end])', 'String::from(name.get(..end).unwrap_or(""))']]);
+  rewrite('src/reply.rs', [[/use crate::redact::\{/, 'use crate::redact::{find_str, replace_str, str_head, str_tail, '], ...common]);
+  rewrite('src/decode.rs', [[/&name\[\.\.end\]/g, 'name.get(..end).unwrap_or("")']]);
 };
+
+/** The wasm-opt flags of HEAD's pkg-template/build.mjs (what `make pkg` uses). */
+function pkgOptFlags() {
+  try {
+    const src = execFileSync('git', ['show', 'HEAD:pkg-template/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    const m = /wasmOpt,\s*((?:"[^"]+",\s*)+)/.exec(src);
+    const flags = m ? [...m[1].matchAll(/"([^"]+)"/g)].map((x) => x[1]) : [];
+    return flags.length ? flags : ['-Oz'];
+  } catch {
+    return ['-Oz'];
+  }
+}
+export const PKG_OPT_FLAGS = pkgOptFlags();
+const withFlags = (extra) => [...new Set([...PKG_OPT_FLAGS, ...extra])];
 
 const buildStd = ['-Zbuild-std=std,panic_abort'];
 const immediateAbort = { RUSTFLAGS: '-Zunstable-options -Cpanic=immediate-abort', RUSTC_BOOTSTRAP: '1' };
@@ -297,9 +321,9 @@ const STRIP = ['--strip-producers', '--strip-target-features'];
 
 /** Each experiment: one change against the baseline (and two combinations). */
 export const EXPERIMENTS = [
-  { name: 'baseline', what: 'as `make pkg`: cargo release (opt-level z, lto, codegen-units 1, panic abort) + wasm-bindgen + wasm-opt -Oz' },
-  { name: 'opt-converge', what: 'wasm-opt -Oz --converge', optFlags: ['-Oz', '--converge'] },
-  { name: 'opt-strip', what: 'wasm-opt -Oz --strip-producers --strip-target-features', optFlags: ['-Oz', ...STRIP] },
+  { name: 'baseline', what: `as \`make pkg\`: cargo release (Cargo.toml profile) + wasm-bindgen + wasm-opt ${PKG_OPT_FLAGS.join(' ')}` },
+  { name: 'opt-plain', what: 'wasm-opt -Oz only (what the flags of build.mjs beyond -Oz are worth)', optFlags: ['-Oz'] },
+  { name: 'opt-converge-strip', what: 'wasm-opt -Oz --converge --strip-producers --strip-target-features', optFlags: withFlags(['--converge', ...STRIP]) },
   { name: 'opt-level-s', what: 'profile opt-level = "s" instead of "z"', env: { CARGO_PROFILE_RELEASE_OPT_LEVEL: 's' } },
   { name: 'no-std-feature', what: 'cargo --no-default-features --features wasm (crate without its `std` feature)', noDefault: true },
   { name: 'build-std', what: 'RUSTC_BOOTSTRAP=1 -Zbuild-std=std,panic_abort (std rebuilt with the profile: z, lto)', env: { RUSTC_BOOTSTRAP: '1' }, args: buildStd, targetDir: 'bs' },
@@ -316,7 +340,7 @@ export const EXPERIMENTS = [
       jsonOutput({ strict: false });
       lolAlloc();
     },
-    optFlags: ['-Oz', '--converge', ...STRIP],
+    optFlags: withFlags(['--converge', ...STRIP]),
   },
   {
     name: 'combined-stable',
@@ -325,9 +349,9 @@ export const EXPERIMENTS = [
       noTransferClient();
       jsonOutput({ strict: false });
       lolAlloc();
-      strPanics();
+      strPanics({ strict: false });
     },
-    optFlags: ['-Oz', '--converge', ...STRIP],
+    optFlags: withFlags(['--converge', ...STRIP]),
   },
   {
     name: 'combined-immediate-abort',
@@ -336,9 +360,9 @@ export const EXPERIMENTS = [
       noTransferClient();
       jsonOutput({ strict: false });
       lolAlloc();
-      strPanics();
+      strPanics({ strict: false });
     },
-    optFlags: ['-Oz', '--converge', ...STRIP],
+    optFlags: withFlags(['--converge', ...STRIP]),
     env: immediateAbort,
     args: buildStd,
     targetDir: 'bsia-combined',
@@ -371,7 +395,7 @@ function crateOf(name) {
 function attribution() {
   scratch();
   const wasm = cargoBuild();
-  const r = finish(wasm, { optFlags: ['-Oz', '-g'], keepDebug: true, name: 'named' });
+  const r = finish(wasm, { optFlags: [...PKG_OPT_FLAGS, '-g'], keepDebug: true, name: 'named' });
   const file = path.join(r.dir, 'opt.wasm');
   const top = JSON.parse(sh('twiggy', ['top', '-n', '100000', '--format', 'json', file]));
   const perCrate = {};
@@ -397,7 +421,7 @@ function attribution() {
   writeFileSync(path.join(WORK, 'twiggy-paths-fmt.txt'), pathsFmt);
   writeFileSync(path.join(WORK, 'twiggy-paths-hashbrown.txt'), pathsHash);
   return {
-    method: 'release build as make pkg, wasm-bindgen --keep-debug, wasm-opt -Oz -g (names kept; code identical to the shipped -Oz build up to names); twiggy 0.8 shallow sizes summed per crate (name section excluded)',
+    method: `release build as make pkg, wasm-bindgen --keep-debug, wasm-opt ${PKG_OPT_FLAGS.join(' ')} -g (names kept; code as shipped up to names); twiggy 0.8 shallow sizes summed per crate (name section excluded)`,
     codeAndDataBytes: total,
     perCrate: Object.entries(perCrate).sort((a, b) => b[1] - a[1]).map(([crate, bytes]) => ({ crate, bytes })),
     exports: exports.sort((a, b) => b.retained - a.retained),

@@ -21,6 +21,7 @@
 //    stands still during execution), so everything is timed from outside.
 //
 //   node bench/startup.mjs [--runs 200] [--workerd-runs 60] [--json out.json]
+//                          [--only A|B|C] [--dir DIR] [--compare DIR,DIR]
 
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
@@ -42,6 +43,8 @@ const jsonOut = arg('--json', null);
 // experiment's target/bench/size-out/<name>/); --only A|B|C: one part.
 const dir = path.resolve(arg('--dir', path.join(ROOT, 'pkg')));
 const only = arg('--only', null);
+// --compare DIR,DIR: more builds for part A, measured interleaved with the first.
+const compare = (arg('--compare', '') || '').split(',').filter(Boolean).map((d) => path.resolve(d));
 const BODY = 'SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n';
 
 const median = (a) => {
@@ -59,9 +62,6 @@ const out = { node: process.version };
 
 // ---------------------------------------------------------------- A
 if (!only || only === 'A') {
-  const wasmPath = path.join(dir, 'vicidial_xfer_bg.wasm');
-  const bytes = readFileSync(wasmPath);
-  const glueUrl = pathToFileURL(path.join(dir, 'vicidial_xfer.js')).href;
   const leb = (n) => {
     const b = [];
     do {
@@ -72,45 +72,56 @@ if (!only || only === 'A') {
     } while (n);
     return b;
   };
-  const unique = (i) => {
+  // The builds measured: pkg/ (or --dir) first, then each --compare dir;
+  // every iteration measures each of them, in rotating order.
+  const builds = [dir, ...compare].map((d) => {
+    const bytes = readFileSync(path.join(d, 'vicidial_xfer_bg.wasm'));
+    return { dir: d, bytes, glueUrl: pathToFileURL(path.join(d, 'vicidial_xfer.js')).href, compile: [], instantiate: [], first: [], total: [] };
+  });
+  const unique = (bytes, i) => {
     const name = Buffer.from(`bench${i}`);
     const payload = [...leb(name.length), ...name];
     return Buffer.concat([bytes, Buffer.from([0, ...leb(payload.length), ...payload])]);
   };
-  const compile = [];
-  const instantiate = [];
-  const first = [];
-  const total = [];
   for (let i = 0; i < RUNS + 5; i++) {
-    const b = unique(i);
-    const glue = await import(`${glueUrl}?startup=${i}`);
-    const t0 = performance.now();
-    const module = new WebAssembly.Module(b);
-    const t1 = performance.now();
-    glue.initSync({ module });
-    const t2 = performance.now();
-    const r = glue.parseReply(BODY, { secret: '1234' });
-    const t3 = performance.now();
-    if (r.code !== 'TRANSFERRED') throw new Error('first call failed');
-    if (i < 5) continue; // warm-up of the timing code itself
-    compile.push(t1 - t0);
-    instantiate.push(t2 - t1);
-    first.push(t3 - t2);
-    total.push(t3 - t0);
+    for (let k = 0; k < builds.length; k++) {
+      const x = builds[(k + i) % builds.length];
+      const b = unique(x.bytes, i);
+      const glue = await import(`${x.glueUrl}?startup=${i}`);
+      const t0 = performance.now();
+      const module = new WebAssembly.Module(b);
+      const t1 = performance.now();
+      glue.initSync({ module });
+      const t2 = performance.now();
+      const r = glue.parseReply(BODY, { secret: '1234' });
+      const t3 = performance.now();
+      if (r.code !== 'TRANSFERRED') throw new Error('first call failed');
+      if (i < 5) continue; // warm-up of the timing code itself
+      x.compile.push(t1 - t0);
+      x.instantiate.push(t2 - t1);
+      x.first.push(t3 - t2);
+      x.total.push(t3 - t0);
+    }
   }
+  const summary = (x) => ({
+    dir: path.relative(ROOT, x.dir) || '.',
+    wasmBytes: x.bytes.length,
+    compile: stats(x.compile),
+    instantiate: stats(x.instantiate),
+    firstCall: stats(x.first),
+    total: stats(x.total),
+  });
   out.inProcess = {
-    method: `one Node process, ${RUNS} iterations (after 5 unrecorded), each with unique .wasm bytes and a fresh glue copy`,
-    dir: path.relative(ROOT, dir) || '.',
-    wasmBytes: bytes.length,
-    compile: stats(compile),
-    instantiate: stats(instantiate),
-    firstCall: stats(first),
-    total: stats(total),
+    method: `one Node process, ${RUNS} iterations (after 5 unrecorded), each with unique .wasm bytes and a fresh glue copy${builds.length > 1 ? `; ${builds.length} builds measured in rotating order within each iteration` : ''}`,
+    ...summary(builds[0]),
   };
-  console.log(`A. Node in-process (${bytes.length} B wasm): compile ${fmt(out.inProcess.compile)}`);
-  console.log(`   instantiate ${fmt(out.inProcess.instantiate)}`);
-  console.log(`   first parseReply ${fmt(out.inProcess.firstCall)}`);
-  console.log(`   TOTAL compile+instantiate+first call ${fmt(out.inProcess.total)}`);
+  out.inProcessCompare = builds.slice(1).map(summary);
+  for (const x of [out.inProcess, ...out.inProcessCompare]) {
+    console.log(`A. Node in-process, ${x.dir} (${x.wasmBytes} B wasm): compile ${fmt(x.compile)}`);
+    console.log(`   instantiate ${fmt(x.instantiate)}`);
+    console.log(`   first parseReply ${fmt(x.firstCall)}`);
+    console.log(`   TOTAL compile+instantiate+first call ${fmt(x.total)}`);
+  }
 }
 
 // ---------------------------------------------------------------- B
