@@ -304,7 +304,9 @@ pub fn check(field: Field, value: &str) -> Result<(), FieldError> {
             return Err(FieldError::new(field, FieldErrorKind::DefaultIngroupMisused));
         }
     }
-    if let Some(position) = value.chars().position(|c| !(c.is_ascii() && field.keeps(c as u8))) {
+    // Every byte before the first refused one is ASCII, so its byte index
+    // is also its character index.
+    if let Some(position) = bytes.iter().position(|&b| !field.keeps(b)) {
         return Err(FieldError { field, kind: FieldErrorKind::InvalidCharacter, position: Some(position) });
     }
     // Only ASCII is left, so bytes are characters.

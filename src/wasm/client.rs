@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::convert::{issues_js, opt_string, string_entries, Issue, OwnedDraft};
-use super::out::{self, Obj};
+use super::convert::{issues_json, opt_string, outcome_json, string_entries, Issue, OwnedDraft};
+use super::json::Json;
 use crate::client::{Outcome, TransferLog, Transport};
 use crate::fields::Field;
 
@@ -55,14 +55,28 @@ impl TransferClient {
         Ok(TransferClient { endpoint, get, headers, defaults, log: Rc::new(RefCell::new(TransferLog::new())) })
     }
 
-    /// Sends one transfer; resolves to an outcome object for every failure
-    /// (never rejects for one) and never retries.
-    pub fn transfer(&self, request: JsValue, signal: Option<AbortSignal>) -> Result<js_sys::Promise, JsValue> {
-        let owned = OwnedDraft::read(&request)?.or(&self.defaults);
+    /// Sends one transfer (the request's fields as `validate` takes them);
+    /// resolves to the outcome as JSON for every failure (never rejects for
+    /// one) and never retries.
+    #[allow(clippy::too_many_arguments)]
+    pub fn transfer(
+        &self,
+        source: Option<String>,
+        user: Option<String>,
+        pass: Option<String>,
+        agent_user: Option<String>,
+        call_id: Option<String>,
+        ingroup: Option<String>,
+        status: Option<String>,
+        not_strings: u32,
+        signal: Option<AbortSignal>,
+    ) -> js_sys::Promise {
+        let values = [source, user, pass, agent_user, call_id, ingroup, status];
+        let owned = OwnedDraft::new(values, not_strings).or(&self.defaults);
         let issues = owned.issues();
         let req = match owned.draft().validate() {
             Ok(req) if issues.is_empty() => req,
-            _ => return Ok(js_sys::Promise::resolve(&invalid_outcome(&issues))),
+            _ => return js_sys::Promise::resolve(&JsValue::from_str(&invalid_outcome(&issues))),
         };
         let encoded = req.encode();
         let secret = owned.get(Field::Pass).map(String::from);
@@ -79,7 +93,7 @@ impl TransferClient {
         let builder = self.headers.iter().fold(builder, |b, (k, v)| b.header(k, v)).abort_signal(signal.as_ref());
         let request = if self.get { builder.build() } else { builder.body(encoded) };
         let log = Rc::clone(&self.log);
-        Ok(future_to_promise(async move {
+        future_to_promise(async move {
             let transport_error;
             let body;
             let status;
@@ -109,8 +123,8 @@ impl TransferClient {
             }
             let transport = transport_error.unwrap_or(Transport::Response { status, body: &body });
             let outcome: Outcome = log.borrow_mut().conclude(&call_id, transport, secret.as_deref());
-            Ok(out::outcome(&outcome))
-        }))
+            Ok(JsValue::from_str(&outcome_json(&outcome)))
+        })
     }
 }
 
@@ -124,13 +138,13 @@ fn classify(e: &gloo_net::Error) -> Transport<'static> {
     }
 }
 
-fn invalid_outcome(issues: &[Issue<'_>]) -> JsValue {
-    Obj::new()
+fn invalid_outcome(issues: &[Issue<'_>]) -> alloc::string::String {
+    Json::object()
         .bool("ok", false)
         .str("code", "INVALID_REQUEST")
         .str("message", "Invalid request: nothing was sent (see issues)")
         .bool("outcomeUnknown", false)
         .bool("likelyAlreadyTransferred", false)
-        .val("issues", &issues_js(issues))
-        .js()
+        .raw("issues", &issues_json(issues))
+        .end()
 }

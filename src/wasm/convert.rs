@@ -1,7 +1,7 @@
-//! Conversions between JavaScript values and the core's types.
-//!
-//! Inputs are read with `Reflect::get` + `as_string` (a serde deserializer
-//! would cost ~13 KB of wasm); outputs are built in `out`.
+//! From JavaScript arguments to the core's types, and the core's results to
+//! JSON. The wrapper (pkg-template/api.js) passes a request's seven fields
+//! as strings (or undefined) plus a bitmask of the fields that held
+//! something else; a serde deserializer of the object would cost ~13 KB.
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -9,25 +9,33 @@ use alloc::vec::Vec;
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::out::{array, Obj};
+use super::json::{array, Json};
+use crate::client::Outcome;
 use crate::decode::DecodeError;
 use crate::fields::{Field, FieldError};
+use crate::reply::{AuthReason, Reply};
 use crate::request::TransferDraft;
 
-/// A request object's fields, copied out of JavaScript.
+/// A request's fields, copied out of JavaScript.
 #[derive(Default)]
 pub(crate) struct OwnedDraft {
     values: [Option<String>; 7],
     /// Fields given as something other than a string (or null/undefined).
-    not_strings: Vec<Field>,
+    not_strings: u32,
 }
 
 impl OwnedDraft {
+    /// The fields in `Field::ALL` order, and the bitmask (bit = field
+    /// index) of fields that were neither strings nor absent.
+    pub(crate) fn new(values: [Option<String>; 7], not_strings: u32) -> OwnedDraft {
+        OwnedDraft { values, not_strings }
+    }
+
     /// Reads `source, user, pass, agentUser, callId, ingroup, status` from
-    /// `obj`; `undefined` and `null` mean "not given".
+    /// an object (the client's defaults); `undefined` and `null` mean "not given".
     pub(crate) fn read(obj: &JsValue) -> Result<OwnedDraft, JsValue> {
         if !obj.is_object() {
-            return Err(js_sys::TypeError::new("the transfer request must be an object").into());
+            return Err(js_sys::TypeError::new("defaults must be an object").into());
         }
         let mut draft = OwnedDraft::default();
         for field in Field::ALL {
@@ -37,7 +45,7 @@ impl OwnedDraft {
             }
             match v.as_string() {
                 Some(s) => draft.values[field as usize] = Some(s),
-                None => draft.not_strings.push(field),
+                None => draft.not_strings |= 1 << field as u32,
             }
         }
         Ok(draft)
@@ -45,9 +53,11 @@ impl OwnedDraft {
 
     /// Fills every field not given here from `defaults`.
     pub(crate) fn or(mut self, defaults: &OwnedDraft) -> OwnedDraft {
-        for (mine, theirs) in self.values.iter_mut().zip(&defaults.values) {
-            if mine.is_none() && theirs.is_some() {
+        for (i, (mine, theirs)) in self.values.iter_mut().zip(&defaults.values).enumerate() {
+            let bit = 1 << i;
+            if mine.is_none() && self.not_strings & bit == 0 {
                 mine.clone_from(theirs);
+                self.not_strings |= defaults.not_strings & bit;
             }
         }
         self
@@ -55,6 +65,10 @@ impl OwnedDraft {
 
     pub(crate) fn get(&self, field: Field) -> Option<&str> {
         self.values[field as usize].as_deref()
+    }
+
+    fn is_string_or_absent(&self, field: Field) -> bool {
+        self.not_strings & (1 << field as u32) == 0
     }
 
     pub(crate) fn draft(&self) -> TransferDraft<'_> {
@@ -69,15 +83,12 @@ impl OwnedDraft {
         }
     }
 
-    /// Every problem, wrong types first, as `{ field, code, message }` records.
+    /// Every problem, wrong types first.
     pub(crate) fn issues(&self) -> Vec<Issue<'static>> {
-        let mut out: Vec<Issue<'static>> = self.not_strings.iter().map(|f| Issue::not_a_string(*f)).collect();
+        let mut out: Vec<Issue<'static>> =
+            Field::ALL.into_iter().filter(|f| !self.is_string_or_absent(*f)).map(Issue::not_a_string).collect();
         out.extend(
-            self.draft()
-                .problems()
-                .iter()
-                .filter(|p| !self.not_strings.contains(&p.field))
-                .map(Issue::from_field),
+            self.draft().problems().iter().filter(|p| self.is_string_or_absent(p.field)).map(Issue::from_field),
         );
         out
     }
@@ -116,33 +127,78 @@ impl<'a> Issue<'a> {
     }
 
     /// `{ field, code, message, position? }`.
-    fn js(&self) -> JsValue {
-        let obj = Obj::new().str("field", self.field).str("code", self.code).str("message", self.message);
+    fn json(&self) -> String {
+        let obj = Json::object().str("field", self.field).str("code", self.code).str("message", self.message);
         match self.position {
-            Some(p) => obj.num("position", p as f64).js(),
-            None => obj.js(),
+            Some(p) => obj.num("position", p).end(),
+            None => obj.end(),
         }
     }
 }
 
 /// `[{ field, code, message, position? }, ...]`.
-pub(crate) fn issues_js(issues: &[Issue<'_>]) -> JsValue {
-    array(issues.iter().map(Issue::js))
+pub(crate) fn issues_json(issues: &[Issue<'_>]) -> String {
+    array(issues.iter().map(Issue::json))
 }
 
-/// An `Error` whose `issues` property lists the problems.
-pub(crate) fn validation_error(issues: &[Issue<'_>]) -> JsValue {
-    let mut text = String::from("invalid transfer request: ");
-    for (i, issue) in issues.iter().enumerate() {
-        if i > 0 {
-            text.push_str("; ");
-        }
-        text.push_str(issue.message);
+fn reason(r: AuthReason) -> &'static str {
+    match r {
+        AuthReason::BadPassword => "BAD_PASSWORD",
+        AuthReason::NoApiAccess => "NO_API_ACCESS",
+        AuthReason::Locked => "LOCKED",
+        AuthReason::NoServers => "NO_SERVERS",
+        AuthReason::Other => "OTHER",
     }
-    let err = js_sys::Error::new(&text);
-    err.set_name("TransferValidationError");
-    let _ = Reflect::set(&err, &JsValue::from_str("issues"), &issues_js(issues));
-    err.into()
+}
+
+/// Adds `code` and the reply's typed fields (camelCase, as the serde form).
+pub(crate) fn reply_json(obj: Json, reply: &Reply) -> Json {
+    let obj = obj.str("code", reply.code());
+    match reply {
+        Reply::Transferred { agent_user, call_id, ingroup, phone_number } => obj
+            .str("agentUser", agent_user)
+            .str("callId", call_id)
+            .opt_str("ingroup", ingroup.as_deref())
+            .opt_str("phoneNumber", phone_number.as_deref()),
+        Reply::Hungup { agent_user, call_id } => obj.str("agentUser", agent_user).str("callId", call_id),
+        Reply::IngroupNotValid { ingroup } => obj.str("ingroup", ingroup),
+        Reply::NoActiveCall { call_id } => obj.str("callId", call_id),
+        Reply::AgentNotLoggedIn { agent_user } => obj.str("agentUser", agent_user),
+        Reply::NoUserFound { user } => obj.str("user", user),
+        Reply::NotValid { call_id, agent_user, stage } => {
+            obj.str("callId", call_id).str("agentUser", agent_user).str("stage", stage)
+        }
+        Reply::StageNotValid { stage } => obj.str("stage", stage),
+        Reply::PhoneNumberNotValid { phone_number } => obj.str("phoneNumber", phone_number),
+        Reply::InvalidCredentials { user, reason: r } => obj.str("user", user).str("reason", reason(*r)),
+        Reply::InvalidSource { source } => obj.str("source", source),
+        Reply::PermissionDenied { call_id, user, function, user_group } => obj
+            .str("callId", call_id)
+            .str("user", user)
+            .str("function", function)
+            .str("userGroup", user_group),
+        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } => obj.str("excerpt", excerpt),
+        Reply::ApiNotActive | Reply::EmptyReply => obj,
+    }
+}
+
+/// `{ ok, code, message, outcomeUnknown, likelyAlreadyTransferred, httpStatus?, reply?, raw? }`.
+pub(crate) fn outcome_json(o: &Outcome) -> String {
+    let obj = Json::object()
+        .bool("ok", o.ok)
+        .str("code", o.code)
+        .str("message", &o.message)
+        .bool("outcomeUnknown", o.outcome_unknown)
+        .bool("likelyAlreadyTransferred", o.likely_already_transferred);
+    let obj = match o.http_status {
+        Some(s) => obj.num("httpStatus", usize::from(s)),
+        None => obj,
+    };
+    let obj = match &o.reply {
+        Some(r) => obj.raw("reply", &reply_json(Json::object(), r).end()),
+        None => obj,
+    };
+    obj.opt_str("raw", o.raw.as_deref()).end()
 }
 
 /// Reads an optional string property of an options object.

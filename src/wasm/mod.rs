@@ -1,103 +1,127 @@
-//! The wasm-bindgen layer: converts JavaScript values and calls the core.
-//! The npm package's hand-written wrapper exposes these under the same names.
+//! The wasm-bindgen layer: converts JavaScript arguments, calls the core,
+//! and returns results as JSON text. The npm package's hand-written
+//! wrapper (pkg-template/api.js) exposes the curated API over these.
 
 mod client;
 mod convert;
-mod out;
+mod json;
 
 pub use client::TransferClient;
 
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
 use crate::decode::decode_transfer;
 use crate::redact::redact;
 use crate::reply::{parse_reply, MAX_EXCERPT};
-use crate::request::TransferRequest;
-use convert::{issues_js, opt_string, validation_error, Issue, OwnedDraft};
-use out::Obj;
+use convert::{issues_json, reply_json, Issue, OwnedDraft};
+use json::Json;
 
-
-/// `validateTransfer(req)`: every problem, `[]` when valid.
-#[wasm_bindgen(js_name = validateTransfer)]
-pub fn validate_transfer(request: JsValue) -> Result<JsValue, JsValue> {
-    let draft = OwnedDraft::read(&request)?;
-    Ok(issues_js(&draft.issues()))
+/// A request's fields as the wrapper passes them: `source, user, pass,
+/// agentUser, callId, ingroup, status` (strings or undefined) and a bitmask
+/// of the fields that held something else.
+#[allow(clippy::too_many_arguments)]
+fn fields(
+    source: Option<String>,
+    user: Option<String>,
+    pass: Option<String>,
+    agent_user: Option<String>,
+    call_id: Option<String>,
+    ingroup: Option<String>,
+    status: Option<String>,
+    not_strings: u32,
+) -> OwnedDraft {
+    OwnedDraft::new([source, user, pass, agent_user, call_id, ingroup, status], not_strings)
 }
 
-/// `buildTransfer(req)`: `{ query, body, preview }`, or throws an `Error`
-/// whose `issues` lists the problems.
-#[wasm_bindgen(js_name = buildTransfer)]
-pub fn build_transfer(request: JsValue) -> Result<JsValue, JsValue> {
-    let owned = OwnedDraft::read(&request)?;
-    let req = valid(&owned)?;
-    let body = req.encode();
-    Ok(Obj::new().str("query", &body).str("body", &body).str("preview", &req.encode_masked()).js())
+/// `validateTransfer(req)`: JSON of every problem, `[]` when valid.
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn validate(
+    source: Option<String>,
+    user: Option<String>,
+    pass: Option<String>,
+    agent_user: Option<String>,
+    call_id: Option<String>,
+    ingroup: Option<String>,
+    status: Option<String>,
+    not_strings: u32,
+) -> String {
+    issues_json(&fields(source, user, pass, agent_user, call_id, ingroup, status, not_strings).issues())
 }
 
-pub(crate) fn valid(owned: &OwnedDraft) -> Result<TransferRequest, JsValue> {
+/// `buildTransfer(req)`: JSON `{ query, body, preview }`, or `{ issues }`
+/// (the wrapper throws an `Error` carrying them).
+#[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
+pub fn build(
+    source: Option<String>,
+    user: Option<String>,
+    pass: Option<String>,
+    agent_user: Option<String>,
+    call_id: Option<String>,
+    ingroup: Option<String>,
+    status: Option<String>,
+    not_strings: u32,
+) -> String {
+    let owned = fields(source, user, pass, agent_user, call_id, ingroup, status, not_strings);
     let issues = owned.issues();
-    if !issues.is_empty() {
-        return Err(validation_error(&issues));
+    match owned.draft().validate() {
+        Ok(req) if issues.is_empty() => {
+            let body = req.encode();
+            Json::object().str("query", &body).str("body", &body).str("preview", &req.encode_masked()).end()
+        }
+        _ => Json::object().raw("issues", &issues_json(&issues)).end(),
     }
-    owned.draft().validate().map_err(|_| validation_error(&issues))
 }
 
-/// `decodeTransfer(encoded)`: `{ ok: true, request }` or `{ ok: false, issues }`.
-#[wasm_bindgen(js_name = decodeTransfer)]
-pub fn decode_transfer_js(encoded: &str) -> JsValue {
+/// `decodeTransfer(encoded)`: JSON `{ ok: true, request }` or `{ ok: false, issues }`.
+#[wasm_bindgen]
+pub fn decode(encoded: &str) -> String {
     match decode_transfer(encoded) {
         Ok(r) => {
             // Unlike the core's serde form, this carries the real password:
             // a proxy must forward it (or refuse it).
-            let request = Obj::new()
+            let request = Json::object()
                 .opt_str("source", r.source.as_ref().map(|v| v.as_str()))
                 .opt_str("user", r.user.as_ref().map(|v| v.as_str()))
                 .opt_str("pass", r.pass.as_ref().map(|v| v.expose()))
                 .str("agentUser", r.agent_user.as_str())
                 .str("callId", r.call_id.as_str())
                 .str("ingroup", r.ingroup.as_str())
-                .opt_str("status", r.status.as_ref().map(|v| v.as_str()));
-            Obj::new().bool("ok", true).val("request", &request.js()).js()
+                .opt_str("status", r.status.as_ref().map(|v| v.as_str()))
+                .end();
+            Json::object().bool("ok", true).raw("request", &request).end()
         }
         Err(errors) => {
-            let issues: alloc::vec::Vec<Issue<'_>> = errors.iter().map(Issue::from_decode).collect();
-            Obj::new().bool("ok", false).val("issues", &issues_js(&issues)).js()
+            let issues: Vec<Issue<'_>> = errors.iter().map(Issue::from_decode).collect();
+            Json::object().bool("ok", false).raw("issues", &issues_json(&issues)).end()
         }
     }
 }
 
-/// `parseReply(body, { secret })`: `{ ok, code, message, raw, ...fields }`.
-#[wasm_bindgen(js_name = parseReply)]
-pub fn parse_reply_js(body: &str, options: JsValue) -> JsValue {
-    let secret = opt_string(&options, "secret");
+/// `parseReply(body, { secret })`: JSON `{ ok, message, raw, code, ...fields }`.
+#[wasm_bindgen]
+pub fn parse(body: &str, secret: Option<String>) -> String {
     let secret = secret.as_deref();
     let reply = parse_reply(body).without_secret(secret);
-    let obj = Obj::new()
+    let obj = Json::object()
         .bool("ok", reply.is_success())
         .str("message", &reply.message())
         .str("raw", &redact(body, secret, MAX_EXCERPT));
-    out::reply(obj, &reply).js()
+    reply_json(obj, &reply).end()
 }
 
 /// `redactReply(body, { secret, maxBytes })`: the body without passwords,
-/// at most `maxBytes` (default 512, at most 1 MiB).
+/// at most `max_bytes` (default 512, at most 1 MiB).
 #[wasm_bindgen(js_name = redactReply)]
-pub fn redact_reply_js(body: &str, options: JsValue) -> Result<String, JsValue> {
-    let secret = opt_string(&options, "secret");
-    let max = if options.is_object() {
-        js_sys::Reflect::get(&options, &JsValue::from_str("maxBytes"))?
-    } else {
-        JsValue::UNDEFINED
-    };
-    let max = if max.is_undefined() {
-        MAX_EXCERPT
-    } else {
-        match max.as_f64() {
-            Some(m) if (0.0..=1_048_576.0).contains(&m) && m.fract() == 0.0 => m as usize,
-            _ => return Err(js_sys::RangeError::new("maxBytes must be a whole number from 0 to 1048576").into()),
-        }
+pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<f64>) -> Result<String, JsValue> {
+    let max = match max_bytes {
+        None => MAX_EXCERPT,
+        Some(m) if (0.0..=1_048_576.0).contains(&m) && m.fract() == 0.0 => m as usize,
+        Some(_) => return Err(js_sys::RangeError::new("maxBytes must be a whole number from 0 to 1048576").into()),
     };
     Ok(redact(body, secret.as_deref(), max))
 }

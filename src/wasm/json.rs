@@ -1,0 +1,126 @@
+//! Results cross to JavaScript as ONE JSON string, which the wrapper turns
+//! into plain objects with `JSON.parse`.
+//!
+//! Building objects key by key from Rust costs a boundary crossing and a
+//! string decode per key and per value (about 20 per transfer); one string
+//! and `JSON.parse` measured 2-3 times faster, and smaller than serde.
+
+use alloc::string::String;
+
+/// A JSON object under construction.
+pub(crate) struct Json {
+    out: String,
+    first: bool,
+}
+
+impl Json {
+    pub(crate) fn object() -> Json {
+        let mut out = String::with_capacity(160);
+        out.push('{');
+        Json { out, first: true }
+    }
+
+    fn key(&mut self, key: &str) {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        string(&mut self.out, key);
+        self.out.push(':');
+    }
+
+    pub(crate) fn str(mut self, key: &str, value: &str) -> Json {
+        self.key(key);
+        string(&mut self.out, value);
+        self
+    }
+
+    pub(crate) fn opt_str(self, key: &str, value: Option<&str>) -> Json {
+        match value {
+            Some(v) => self.str(key, v),
+            None => self,
+        }
+    }
+
+    pub(crate) fn bool(mut self, key: &str, value: bool) -> Json {
+        self.key(key);
+        self.out.push_str(if value { "true" } else { "false" });
+        self
+    }
+
+    pub(crate) fn num(mut self, key: &str, value: usize) -> Json {
+        self.key(key);
+        number(&mut self.out, value);
+        self
+    }
+
+    /// `value` must already be JSON.
+    pub(crate) fn raw(mut self, key: &str, value: &str) -> Json {
+        self.key(key);
+        self.out.push_str(value);
+        self
+    }
+
+    pub(crate) fn end(mut self) -> String {
+        self.out.push('}');
+        self.out
+    }
+}
+
+/// A JSON array of already-encoded values.
+pub(crate) fn array(items: impl Iterator<Item = String>) -> String {
+    let mut out = String::from("[");
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&item);
+    }
+    out.push(']');
+    out
+}
+
+/// Appends `s` as a JSON string literal, copying runs of plain bytes at
+/// once (a char-by-char loop is several times slower at `opt-level = "z"`).
+fn string(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b != b'"' && b != b'\\' && b >= 0x20 {
+            continue;
+        }
+        // `b` is ASCII, so `run..i` and `i + 1..` are char boundaries.
+        out.push_str(s.get(run..i).unwrap_or(""));
+        run = i + 1;
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            _ => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+    }
+    out.push_str(s.get(run..).unwrap_or(""));
+    out.push('"');
+}
+
+/// Appends `n` in decimal, without `core::fmt`.
+fn number(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or(&[]) {
+        out.push(char::from(d));
+    }
+}
