@@ -239,7 +239,9 @@ if (hot) {
   for (const [k, r] of Object.entries(hot.results)) p(`| ${k} | ${num(r.nsPerOp)} | ${num(r.min)}-${num(r.max)} | x${(r.nsPerOp / jsNs).toFixed(2)} |`);
   p('', 'The naive baseline (URLSearchParams + split) checks nothing, sends `+` as `%2B` only by luck of URLSearchParams, and does not redact: it is the floor, not an alternative.', '');
 }
-if (boundary) {
+if (boundary?.notApplicable) {
+  p('### Experiment: a leaner boundary (bench/boundary.mjs)', '', `Not run: ${boundary.notApplicable}. Measured before (commit 1386124, package then ~21 µs per transfer): fields as string arguments and one length-prefixed string back gave ~9.6 µs with identical output on all shared cases; commit 98eaeb5 adopted that design (fields as arguments, one JSON string back).`, '');
+} else if (boundary) {
   p('### Experiment: a leaner boundary (bench/boundary.mjs)', '');
   p(`On a scratch copy of HEAD, three extra exports take the seven fields as string arguments (plus a bitmask of non-string fields) and return ONE length-prefixed string, which a few lines of JavaScript unpack into the same objects. Checked first: identical results to the package in all ${num(boundary.comparisons)} comparisons of the shared cases. Then timed like the hot path (${boundary.rounds} rounds x ${boundary.iter}):`, '');
   p('| implementation | ns per op (median) | vs same-checks JS |', '|---|---:|---:|');

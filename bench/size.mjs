@@ -52,9 +52,9 @@ export const COMMIT = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cw
 
 /** A fresh scratch copy of the crate at HEAD (src/, tests/, Cargo.toml, Cargo.lock), then `patch(dir)`. */
 function scratch(patch) {
-  for (const d of ['src', 'tests']) rmSync(path.join(SCRATCH, d), { recursive: true, force: true });
+  for (const d of ['src', 'tests', 'pkg-template']) rmSync(path.join(SCRATCH, d), { recursive: true, force: true });
   mkdirSync(SCRATCH, { recursive: true });
-  const tar = spawnSync('sh', ['-c', `git -C "${ROOT}" archive HEAD src tests Cargo.toml Cargo.lock | tar -x -C "${SCRATCH}"`], { encoding: 'utf8' });
+  const tar = spawnSync('sh', ['-c', `git -C "${ROOT}" archive HEAD src tests pkg-template/api.js Cargo.toml Cargo.lock | tar -x -C "${SCRATCH}"`], { encoding: 'utf8' });
   if (tar.status !== 0) throw new Error(`git archive failed: ${tar.stderr}`);
   // tests/ (for --verify) read ../shared: a link beside the scratch copy.
   if (!existsSync(path.join(WORK, 'shared'))) symlinkSync(path.resolve(ROOT, '..', 'shared'), path.join(WORK, 'shared'));
@@ -104,17 +104,21 @@ function finish(wasm, { optFlags = PKG_OPT_FLAGS, keepDebug = false, name }) {
   const opt = path.join(out, 'opt.wasm');
   sh(process.execPath, [WASM_OPT, ...optFlags, unopt, '-o', opt]);
   cpSync(opt, unopt);
+  // HEAD's JavaScript API over the glue (api.js), as the package uses it.
+  cpSync(path.join(SCRATCH, 'pkg-template', 'api.js'), path.join(out, 'api.js'));
   const smoke = spawnSync(
     process.execPath,
     [
       '--input-type=module',
       '-e',
       `import * as g from ${JSON.stringify(path.join(out, 'vicidial_xfer.js'))};
+       import { makeApi } from ${JSON.stringify(path.join(out, 'api.js'))};
        import { readFileSync } from 'node:fs';
        g.initSync({ module: readFileSync(${JSON.stringify(unopt)}) });
-       const r = g.parseReply('SUCCESS: ra_call_control transfer - 1028|Y1|\\n', { secret: 'x' });
-       const b = g.buildTransfer({ agentUser: '1028', callId: 'Y1', ingroup: 'SALESLINE', user: 'u', pass: 'a+b' });
-       let threw = false; try { g.buildTransfer({ agentUser: '1028', callId: 'Y1', ingroup: 'SALES.LINE' }); } catch (e) { threw = e.issues?.[0]?.code === 'INVALID_CHARACTER'; }
+       const api = makeApi(g);
+       const r = api.parseReply('SUCCESS: ra_call_control transfer - 1028|Y1|\\n', { secret: 'x' });
+       const b = api.buildTransfer({ agentUser: '1028', callId: 'Y1', ingroup: 'SALESLINE', user: 'u', pass: 'a+b' });
+       let threw = false; try { api.buildTransfer({ agentUser: '1028', callId: 'Y1', ingroup: 'SALES.LINE' }); } catch (e) { threw = e.issues?.[0]?.code === 'INVALID_CHARACTER'; }
        if (r.code !== 'TRANSFERRED' || !b.body.includes('pass=a%2Bb') || !threw) process.exit(1);`,
     ],
     { encoding: 'utf8' },
@@ -145,8 +149,14 @@ static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
 
 const noTransferClient = () => {
   const mod = readFileSync(path.join(SCRATCH, 'src/wasm/mod.rs'), 'utf8');
-  // The outcome object: by hand (src/wasm/out.rs) or through serde (to_js).
-  const outcomeJs = /^mod out;/m.test(mod) ? 'out::outcome' : 'to_js';
+  const conv = readFileSync(path.join(SCRATCH, 'src/wasm/convert.rs'), 'utf8');
+  // The outcome: a JSON string (convert::outcome_json), an object built by
+  // hand (out::outcome) or through serde (to_js), whichever HEAD has.
+  const [ret, outcomeJs] = /fn outcome_json\(/.test(conv)
+    ? ['String', 'convert::outcome_json']
+    : /^mod out;/m.test(mod)
+      ? ['JsValue', 'out::outcome']
+      : ['JsValue', 'to_js'];
   edit('Cargo.toml', (t) =>
     t.replace(/^wasm = \[[^\]]*\]/m, (line) => line.replace(/, "dep:(wasm-bindgen-futures|web-sys|gloo-net)"/g, '')),
   );
@@ -171,7 +181,7 @@ impl TransferMemory {
     }
 
     /// \`transport\`: "response" (with status and body), "timeout", "network" or "aborted".
-    pub fn conclude(&mut self, call_id: &str, transport: &str, status: u16, body: &str, secret: Option<String>) -> JsValue {
+    pub fn conclude(&mut self, call_id: &str, transport: &str, status: u16, body: &str, secret: Option<String>) -> ${ret} {
         use crate::client::Transport;
         let t = match transport {
             "timeout" => Transport::Timeout,

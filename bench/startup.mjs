@@ -6,7 +6,8 @@
 //    query, not timed), then timed: `new WebAssembly.Module(bytes)` (V8
 //    compiles lazily: this is decoding and validation), `initSync({ module })`
 //    (instantiate + __wbindgen_start), the first `parseReply` (includes the
-//    lazy compilation of the functions it runs).
+//    lazy compilation of the functions it runs), through the package's API
+//    (api.js's makeApi over that glue copy).
 // B. Node, RUNS fresh processes per implementation (alternating):
 //    bench/startup/child.mjs times from its first line to the end of the
 //    first parseReply, import included: pkg/node.js (wasm) against the
@@ -25,7 +26,7 @@
 
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { capnpConfig, startWorkerd, workerService } from '../demo/workerd.mjs';
@@ -76,7 +77,8 @@ if (!only || only === 'A') {
   // every iteration measures each of them, in rotating order.
   const builds = [dir, ...compare].map((d) => {
     const bytes = readFileSync(path.join(d, 'vicidial_xfer_bg.wasm'));
-    return { dir: d, bytes, glueUrl: pathToFileURL(path.join(d, 'vicidial_xfer.js')).href, compile: [], instantiate: [], first: [], total: [] };
+    const api = existsSync(path.join(d, 'api.js')) ? pathToFileURL(path.join(d, 'api.js')).href : null;
+    return { dir: d, bytes, api, glueUrl: pathToFileURL(path.join(d, 'vicidial_xfer.js')).href, compile: [], instantiate: [], first: [], total: [] };
   });
   const unique = (bytes, i) => {
     const name = Buffer.from(`bench${i}`);
@@ -88,12 +90,14 @@ if (!only || only === 'A') {
       const x = builds[(k + i) % builds.length];
       const b = unique(x.bytes, i);
       const glue = await import(`${x.glueUrl}?startup=${i}`);
+      // The package's API over this glue copy (api.js), or the glue itself for old builds.
+      const api = x.api ? (await import(`${x.api}?startup=${i}`)).makeApi(glue) : glue;
       const t0 = performance.now();
       const module = new WebAssembly.Module(b);
       const t1 = performance.now();
       glue.initSync({ module });
       const t2 = performance.now();
-      const r = glue.parseReply(BODY, { secret: '1234' });
+      const r = api.parseReply(BODY, { secret: '1234' });
       const t3 = performance.now();
       if (r.code !== 'TRANSFERRED') throw new Error('first call failed');
       if (i < 5) continue; // warm-up of the timing code itself

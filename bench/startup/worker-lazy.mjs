@@ -3,15 +3,16 @@
 // request, so the first request's extra time = instantiate + first call.
 import wasmModule from '../../pkg/vicidial_xfer_bg.wasm';
 import * as glue from '../../pkg/vicidial_xfer.js';
+import { makeApi } from '../../pkg/api.js';
 
-let ready = false;
+let api = null;
 export default {
   async fetch() {
-    if (!ready) {
+    if (api === null) {
       glue.initSync({ module: wasmModule });
-      ready = true;
+      api = makeApi(glue);
     }
-    const r = glue.parseReply('SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n', { secret: '1234' });
+    const r = api.parseReply('SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n', { secret: '1234' });
     return new Response(r.code);
   },
 };
