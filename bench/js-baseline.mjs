@@ -12,7 +12,8 @@
 //   warnings around the line, HTML tags, PHP fatal errors, the 100-byte
 //   field and 512-byte excerpt limits (in UTF-8 bytes, cut on a character),
 //   and the redaction of the auth line (echoed password and SQL), of every
-//   `pass=` value and of a known secret.
+//   `pass=` value and of a known secret (in free text only, as the package
+//   does since e0ddd47).
 //
 // bench/hotpath.mjs first checks that this agrees with the package on a
 // shared set of cases (valid and invalid requests, every recorded reply,
@@ -317,7 +318,10 @@ export function redact(text, secret, max) {
     if (bytes >= max) break;
     let piece = i > 0 ? '\n' : '';
     let line = redactPassParams(redactAuthLine(cutBytes(lines[i], MAX_LINE)));
-    if (secret && line.includes(secret)) line = line.replaceAll(secret, REDACTED);
+    // A known secret is removed from free text only: a server reply line
+    // other than the auth error echoes request values (call IDs, agents)
+    // that a short password could otherwise rewrite.
+    if (secret && line.includes(secret) && !echoesRequestOnly(line)) line = line.replaceAll(secret, REDACTED);
     piece += line;
     out += piece;
     bytes += utf8Length(piece);
@@ -336,6 +340,11 @@ export function redact(text, secret, max) {
     }
   }
   return out;
+}
+
+function echoesRequestOnly(line) {
+  const r = classifyLine(trim(line));
+  return r !== null && r.code !== 'INVALID_CREDENTIALS';
 }
 
 function split(args, n) {
@@ -443,13 +452,10 @@ function classify(body) {
   return { code: 'UNRECOGNIZED', excerpt: redact(trim(body), null, MAX_EXCERPT) };
 }
 
-const TEXT_KEYS = ['agentUser', 'callId', 'ingroup', 'phoneNumber', 'user', 'stage', 'source', 'function', 'userGroup', 'excerpt'];
-
+/** The secret is removed from free text only (excerpts), never from typed fields. */
 function withoutSecret(reply, secret) {
-  if (!secret) return reply;
-  for (const k of TEXT_KEYS) {
-    const t = reply[k];
-    if (t !== undefined && t.includes(secret)) reply[k] = t.replaceAll(secret, REDACTED);
+  if (secret && (reply.code === 'UNRECOGNIZED' || reply.code === 'SERVER_ERROR') && reply.excerpt.includes(secret)) {
+    reply.excerpt = reply.excerpt.replaceAll(secret, REDACTED);
   }
   return reply;
 }
@@ -504,8 +510,9 @@ function message(r) {
 /** `parseReply(body, { secret })`: `{ ok, code, message, raw, ...fields }`. */
 export function parseReply(body, options) {
   body = wellFormed(String(body ?? ''));
-  let secret = typeof options === 'object' && options !== null ? options.secret : undefined;
-  secret = typeof secret === 'string' ? wellFormed(secret) : null;
+  let secret = options?.secret;
+  if (secret !== undefined && typeof secret !== 'string') throw new TypeError('secret must be a string');
+  secret = secret === undefined ? null : wellFormed(secret);
   const reply = withoutSecret(classify(body), secret);
   reply.ok = reply.code === 'TRANSFERRED' || reply.code === 'HUNGUP';
   reply.message = message(reply);
