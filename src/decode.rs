@@ -257,6 +257,9 @@ fn decode_component(raw: &str) -> Option<String> {
             i += 1;
         }
     }
+    if !bytes.iter().any(|&b| b == b'%' || b == b'+') {
+        return Some(String::from(raw));
+    }
     let plus_free;
     let raw = if raw.contains('+') {
         plus_free = raw.replace('+', " ");

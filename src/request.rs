@@ -175,10 +175,21 @@ impl TransferRequest {
     }
 
     fn encode_with(&self, pass: Option<&str>) -> String {
-        let mut out = form_urlencoded::Serializer::new(String::with_capacity(160));
+        let mut out = String::with_capacity(160);
         let mut put = |k: &str, v: Option<&str>| {
             if let Some(v) = v {
-                out.append_pair(k, v);
+                if !out.is_empty() {
+                    out.push('&');
+                }
+                out.push_str(k);
+                out.push('=');
+                // Validated values are mostly letters and digits: copy those
+                // as they are; anything else goes through form_urlencoded.
+                if v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*')) {
+                    out.push_str(v);
+                } else {
+                    out.extend(form_urlencoded::byte_serialize(v.as_bytes()));
+                }
             }
         };
         put("source", self.source.as_ref().map(Source::as_str));
@@ -190,7 +201,7 @@ impl TransferRequest {
         put("value", Some(self.call_id.as_str()));
         put("ingroup_choices", Some(self.ingroup.as_str()));
         put("status", self.status.as_ref().map(Status::as_str));
-        out.finish()
+        out
     }
 
     /// Whether the request carries any of `source`, `user`, `pass`.
