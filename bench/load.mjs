@@ -71,7 +71,15 @@ async function startStack() {
   return { front, direct, pid: w.pid, stop: w.stop };
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+// One keep-alive agent per run: sockets left idle by an earlier run (e.g.
+// hundreds opened while an overloaded run queued) are never reused later,
+// where the server may already be closing them (ECONNRESET before the
+// request reaches it).
+let agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+function freshAgent() {
+  agent.destroy();
+  agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
+}
 
 function request(base, { method = 'POST', path: p = '/agc/api.php', headers = {}, body = '' }) {
   return new Promise((resolve) => {
@@ -124,6 +132,7 @@ async function createCalls(stack, n) {
 
 /** Checks one transfer's answer; returns an error string or null. */
 function judge(res, callId) {
+  if (res.status === 0) return `connection error (no HTTP answer): ${res.body.slice(0, 120)}`;
   if (res.status !== 200) return `HTTP ${res.status}: ${res.body.slice(0, 120)}`;
   const want = `SUCCESS: ra_call_control transfer - ${DEMO_AGENT}|${callId}|`;
   if (res.body.trim() !== want) return `unexpected body: ${res.body.slice(0, 120)}`;
@@ -147,6 +156,7 @@ function summarize(latencies, ms, errors) {
 }
 
 async function closedLoop(stack, target, ids, concurrency) {
+  freshAgent();
   const lat = [];
   const errors = [];
   let next = 0;
@@ -168,6 +178,7 @@ async function closedLoop(stack, target, ids, concurrency) {
 }
 
 async function openLoop(stack, target, ids, rate) {
+  freshAgent();
   const lat = [];
   const errors = [];
   const pending = [];

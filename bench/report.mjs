@@ -270,9 +270,11 @@ if (load) {
     }
     p(`| ${mode} | **added by the proxy** | | | ${ms(load[mode].added.p50)} ms | | **${ms(load[mode].added.p99)} ms** | | |`);
   }
-  p('', `Open-loop latencies are measured from each request's scheduled send time (so queueing behind a slow answer counts). Verification via GET /sandbox/stats: ${num(v.callsCreated)} calls created, ${num(v.transferredOnce)} transferred exactly once, **${v.lost} lost, ${v.duplicated} duplicated** (sandbox: ${num(v.sandboxTransfers)} transfers, ${v.sandboxDuplicated} duplicated); every answer was checked to be the SUCCESS line for its own call.`, '');
+  const errs = ['serial', 'closed', 'rateLow', 'rate'].filter((m) => load[m]).flatMap((m) => ['direct', 'proxy'].filter((t) => load[m][t].errors).map((t) => `${m}/${t}: ${load[m][t].errors} (${[...new Set(load[m][t].firstErrors)].join('; ')})`));
+  if (errs.length) p('', `Errors: ${errs.join('; ')}.`);
+  p('', `Open-loop latencies are measured from each request's scheduled send time (so queueing behind a slow answer counts). Verification via GET /sandbox/stats: ${num(v.callsCreated)} calls created, ${num(v.transferredOnce)} transferred exactly once, **${v.lost} lost, ${v.duplicated} duplicated** (sandbox: ${num(v.sandboxTransfers)} transfers, ${v.sandboxDuplicated} duplicated); every answer was checked to be the SUCCESS line for its own call. A "lost" call is one the sandbox never transferred; its client got an error (never a silent success).`, '');
   if (load.wrk) {
-    p(`Raw throughput, fixed body (${load.wrkVersion}; one thread, 32 connections, 8 s; the call ID does not exist, so the whole path runs and the sandbox answers \`ERROR: no active call found\`; no transfer happens):`, '');
+    p(`Raw throughput, fixed body (${load.wrkVersion.split(' ').slice(0, 2).join(' ')}; one thread, 32 connections, 8 s; the call ID does not exist, so the whole path runs and the sandbox answers \`ERROR: no active call found\`; no transfer happens):`, '');
     p('| target | req/s | p50 | p99 | non-2xx | wrong body | socket errors |', '|---|---:|---:|---:|---:|---:|---|');
     for (const t of ['direct', 'proxy']) {
       const w = load.wrk[t];
