@@ -24,6 +24,8 @@ echo "fuzz: building targets (sanitizer $sanitizer)"
 
 out=${FUZZ_OUT:-bench/fuzz-$runs.json}
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+# The code fuzzed is what was built now (others may commit while it runs).
+commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src fuzz || echo "+uncommitted")
 entries=()
 crashed=0
 for t in "${targets[@]}"; do
@@ -57,7 +59,6 @@ finished=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 cargo_fuzz=$(cargo fuzz --version 2>/dev/null | head -1)
 libfuzzer=$(awk '/^name = "libfuzzer-sys"$/ { getline; gsub(/version = |"/, ""); print; exit }' fuzz/Cargo.lock)
 rustc_v=$(rustc --version)
-commit=$(git rev-parse --short HEAD)
 joined=$(IFS=,; echo "${entries[*]}")
 cat > "$out" <<JSON
 {"started":"$started","finished":"$finished","commit":"$commit","sanitizer":"$sanitizer","cargoFuzz":"$cargo_fuzz","libfuzzerSys":"$libfuzzer","rustc":"$rustc_v (RUSTC_BOOTSTRAP=1)","command":"make fuzz FUZZ_RUNS=$runs","targets":[$joined]}

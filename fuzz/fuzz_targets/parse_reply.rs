@@ -113,7 +113,7 @@ fn leaks(text: &str, secret: &str) -> bool {
 
 /// Splits the input into the parts of an auth error body. Layout:
 /// `noise_before \x00 user \x00 pass \x00 auth \x00 auth_api \x00 reason \x00 rest \x00 noise_after`;
-/// in `rest`, byte 0x01 stands for the password (as in the server's SQL).
+/// in `rest`, byte 0x01 stands for the quoted password (as in the server's SQL).
 fn auth_body(data: &[u8], pass: &str) -> Option<(String, String)> {
     let mut parts = data.split(|&b| b == 0);
     let before = String::from_utf8_lossy(parts.next()?).into_owned();
@@ -130,7 +130,10 @@ fn auth_body(data: &[u8], pass: &str) -> Option<(String, String)> {
         .chars()
         .filter(|c| *c != '\n')
         .collect::<String>()
-        .replace('\u{1}', pass);
+        // Quoted, as the server's SQL prints it (`pass='...'`): the password
+        // never runs into neighbouring text (an unquoted "...F" + "atal error"
+        // tail made "Fatal error", which the real server cannot print).
+        .replace('\u{1}', &format!("'{pass}'"));
     let after = parts.next().map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default();
     let line = format!("ERROR: Invalid Username/Password: |{user}|{pass}|{auth}|{auth_api}|{reason}|{rest}");
     let before = if before.is_empty() { before } else { before + "\n" };
