@@ -77,9 +77,9 @@ export function makeApi(glue) {
 
   return {
     TransferClient,
-    validateTransfer: (request) => JSON.parse(glue.validate(...fieldsOf(request))),
+    validateTransfer: (request) => JSON.parse(glue.build(...fieldsOf(request), true)),
     buildTransfer(request) {
-      const built = JSON.parse(glue.build(...fieldsOf(request)));
+      const built = JSON.parse(glue.build(...fieldsOf(request), false));
       if (built.issues) throw validationError(built.issues);
       return built;
     },

@@ -19,40 +19,11 @@ use crate::reply::{parse_reply, MAX_EXCERPT};
 use convert::{issues_json, reply_json, Issue, OwnedDraft};
 use json::Json;
 
-/// A request's fields as the wrapper passes them: `source, user, pass,
-/// agentUser, callId, ingroup, status` (strings or undefined) and a bitmask
-/// of the fields that held something else.
-#[allow(clippy::too_many_arguments)]
-fn fields(
-    source: Option<String>,
-    user: Option<String>,
-    pass: Option<String>,
-    agent_user: Option<String>,
-    call_id: Option<String>,
-    ingroup: Option<String>,
-    status: Option<String>,
-    not_strings: u32,
-) -> OwnedDraft {
-    OwnedDraft::new([source, user, pass, agent_user, call_id, ingroup, status], not_strings)
-}
-
-/// `validateTransfer(req)`: JSON of every problem, `[]` when valid.
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn validate(
-    source: Option<String>,
-    user: Option<String>,
-    pass: Option<String>,
-    agent_user: Option<String>,
-    call_id: Option<String>,
-    ingroup: Option<String>,
-    status: Option<String>,
-    not_strings: u32,
-) -> String {
-    issues_json(&fields(source, user, pass, agent_user, call_id, ingroup, status, not_strings).issues())
-}
-
-/// `buildTransfer(req)`: JSON `{ query, body, preview }`, or `{ issues }`
+/// `buildTransfer(req)` and `validateTransfer(req)`. The request's fields
+/// come as the wrapper passes them: `source, user, pass, agentUser, callId,
+/// ingroup, status` (strings or undefined) and a bitmask of the fields that
+/// held something else. Returns JSON: with `validate_only`, every problem
+/// (`[]` when valid); otherwise `{ query, body, preview }`, or `{ issues }`
 /// (the wrapper throws an `Error` carrying them).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
@@ -65,9 +36,13 @@ pub fn build(
     ingroup: Option<String>,
     status: Option<String>,
     not_strings: u32,
+    validate_only: bool,
 ) -> String {
-    let owned = fields(source, user, pass, agent_user, call_id, ingroup, status, not_strings);
+    let owned = OwnedDraft::new([source, user, pass, agent_user, call_id, ingroup, status], not_strings);
     let issues = owned.issues();
+    if validate_only {
+        return issues_json(&issues);
+    }
     match owned.draft().validate() {
         Ok(req) if issues.is_empty() => {
             let body = req.encode();

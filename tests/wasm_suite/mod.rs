@@ -7,7 +7,7 @@ use js_sys::{Array, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-use vicidial_xfer::wasm::{build, decode, parse, redact_reply, validate, TransferClient};
+use vicidial_xfer::wasm::{build, decode, parse, redact_reply, TransferClient};
 
 const REPLAY: &str = match option_env!("VX_REPLAY_URL") {
     Some(url) => url,
@@ -43,12 +43,12 @@ fn fields(req: &[(&str, &str)]) -> [Option<String>; 7] {
 
 fn validate_req(req: &[(&str, &str)], not_strings: u32) -> JsValue {
     let [a, b, c, d, e, f, g] = fields(req);
-    js_sys::JSON::parse(&validate(a, b, c, d, e, f, g, not_strings)).unwrap()
+    js_sys::JSON::parse(&build(a, b, c, d, e, f, g, not_strings, true)).unwrap()
 }
 
 fn build_req(req: &[(&str, &str)]) -> JsValue {
     let [a, b, c, d, e, f, g] = fields(req);
-    js_sys::JSON::parse(&build(a, b, c, d, e, f, g, 0)).unwrap()
+    js_sys::JSON::parse(&build(a, b, c, d, e, f, g, 0, false)).unwrap()
 }
 
 fn parsed(json: String) -> JsValue {
