@@ -300,13 +300,14 @@ if (longFuzz) {
   p(`No long run recorded yet: run \`make fuzz FUZZ_RUNS=${refRuns}\` (writes bench/fuzz-${refRuns}.json).`, '');
 }
 if (quickFuzz) {
-  p(`**This run's quick pass** (\`${quickFuzz.command.replace('make fuzz', 'bench/fuzz.sh')}\`, corpus carried over from earlier runs in fuzz/corpus/):`, '');
+  p(`**This run's quick pass** (\`bash bench/fuzz.sh ${quickFuzz.targets[0]?.runs}\` on \`${quickFuzz.commit}\`, ${quickFuzz.started} -> ${quickFuzz.finished}; corpus carried over from earlier runs in fuzz/corpus/):`, '');
   fuzzTable(quickFuzz);
 }
 
 // ---- how to reproduce
 p('## Reproduce', '');
-p('```sh', 'make bench                        # everything above, ~10-15 min; raw results in target/bench/', `make fuzz FUZZ_RUNS=${refRuns}     # the long fuzz run (about 45 min), kept in bench/fuzz-${refRuns}.json`, 'node bench/size.mjs --only baseline,combined-stable   # single size experiments', 'node bench/hotpath.mjs | node bench/startup.mjs | node bench/load.mjs   # single parts (see each file head)', '```', '');
+p('```sh', 'make bench                        # everything above; raw results in target/bench/', `make fuzz FUZZ_RUNS=${refRuns}     # the long fuzz run (~45 min, targets one after another), kept in bench/fuzz-${refRuns}.json`, 'node bench/size.mjs --only baseline,combined-stable   # chosen size experiments', 'node bench/hotpath.mjs             # one part alone (likewise startup.mjs, load.mjs, boundary.mjs; options in each file head)', '```', '');
+p('`make bench` took about 5 minutes here with tools and build caches present; on a fresh machine add the tool installs (twiggy and cargo-fuzz about 2 minutes each, wasm-bindgen-cli about 2 minutes through `make setup`) and the first builds (std for the build-std experiments, criterion, the fuzz targets): about 15-20 minutes.', '');
 p('`make bench` installs what it needs when missing (bench/tools.sh: twiggy, wrk, cargo-fuzz, rust-src; `make setup`: wasm-bindgen-cli, node_modules).');
 
 const NOTES = path.join(ROOT, 'bench', 'NOTES.md');
