@@ -238,7 +238,7 @@ pub fn decode_transfer(input: &str) -> Result<TransferRequest, Vec<DecodeError>>
     if !errors.is_empty() {
         return Err(errors);
     }
-    draft.validate().map_err(|_| errors)
+    Ok(draft.checked())
 }
 
 /// Percent-decodes one form component strictly: `+` is a space, every `%`

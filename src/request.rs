@@ -142,9 +142,14 @@ impl<'a> TransferDraft<'a> {
         if !problems.is_empty() {
             return Err(problems);
         }
-        // Every value passed `check`, so the constructors cannot fail.
+        Ok(self.checked())
+    }
+
+    /// The request, for a draft whose [`problems`](Self::problems) the
+    /// caller has already found empty (so it is not computed twice).
+    pub(crate) fn checked(&self) -> TransferRequest {
         let ok = |field: Field| self.get(field).map(String::from);
-        Ok(TransferRequest {
+        TransferRequest {
             source: ok(Field::Source).map(Source::trusted),
             user: ok(Field::User).map(User::trusted),
             pass: ok(Field::Pass).map(Password::trusted),
@@ -152,7 +157,7 @@ impl<'a> TransferDraft<'a> {
             call_id: CallId::trusted(ok(Field::CallId).unwrap_or_default()),
             ingroup: Ingroup::trusted(ok(Field::Ingroup).unwrap_or_default()),
             status: ok(Field::Status).map(Status::trusted),
-        })
+        }
     }
 }
 

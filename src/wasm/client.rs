@@ -74,10 +74,11 @@ impl TransferClient {
         let values = [source, user, pass, agent_user, call_id, ingroup, status];
         let owned = OwnedDraft::new(values, not_strings).or(&self.defaults);
         let issues = owned.issues();
-        let req = match owned.draft().validate() {
-            Ok(req) if issues.is_empty() => req,
-            _ => return js_sys::Promise::resolve(&JsValue::from_str(&invalid_outcome(&issues))),
-        };
+        // `issues` holds the draft's problems (and wrong types): empty means valid.
+        if !issues.is_empty() {
+            return js_sys::Promise::resolve(&JsValue::from_str(&invalid_outcome(&issues)));
+        }
+        let req = owned.draft().checked();
         let encoded = req.encode();
         let secret = owned.get(Field::Pass).map(String::from);
         let call_id = String::from(req.call_id.as_str());

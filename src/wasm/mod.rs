@@ -43,13 +43,13 @@ pub fn build(
     if validate_only {
         return issues_json(&issues);
     }
-    match owned.draft().validate() {
-        Ok(req) if issues.is_empty() => {
-            let body = req.encode();
-            Json::object().str("query", &body).str("body", &body).str("preview", &req.encode_masked()).end()
-        }
-        _ => Json::object().raw("issues", &issues_json(&issues)).end(),
+    // `issues` holds the draft's problems (and wrong types): empty means valid.
+    if !issues.is_empty() {
+        return Json::object().raw("issues", &issues_json(&issues)).end();
     }
+    let req = owned.draft().checked();
+    let body = req.encode();
+    Json::object().str("query", &body).str("body", &body).str("preview", &req.encode_masked()).end()
 }
 
 /// `decodeTransfer(encoded)`: JSON `{ ok: true, request }` or `{ ok: false, issues }`.
