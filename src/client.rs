@@ -138,7 +138,7 @@ impl TransferLog {
         let success_status = (200..300).contains(&status);
         let (code, mut message, outcome_unknown) = if !success_status {
             let mut m = String::from("HTTP error ");
-            m.push_str(itoa3(status).as_str());
+            crate::text::push_decimal(&mut m, usize::from(status));
             m.push_str(if status >= 500 {
                 ": the server failed; a SUCCESS line in such a reply does not count; do not retry, check the call"
             } else {
@@ -182,16 +182,4 @@ fn transport_outcome(code: &'static str, message: &str) -> Outcome {
         reply: None,
         raw: None,
     }
-}
-
-/// Formats an HTTP status (0..=999) without `core::fmt`.
-fn itoa3(n: u16) -> String {
-    let n = n.min(999);
-    let mut s = String::with_capacity(3);
-    let digits = [n / 100, (n / 10) % 10, n % 10];
-    let start = if n >= 100 { 0 } else if n >= 10 { 1 } else { 2 };
-    for d in &digits[start..] {
-        s.push(char::from(b'0' + *d as u8));
-    }
-    s
 }

@@ -70,6 +70,23 @@ pub(crate) fn replace(hay: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// Appends `n` in decimal, without `core::fmt`.
+pub(crate) fn push_decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(i..).unwrap_or(&[]) {
+        out.push(char::from(d));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +102,15 @@ mod tests {
     fn replace_agrees_with_std() {
         for (hay, needle) in [("a1234b1234", "1234"), ("1111", "11"), ("abc", "z"), ("", "a"), ("ééé", "é")] {
             assert_eq!(replace(hay, needle, "[R]"), hay.replace(needle, "[R]"), "{hay:?} {needle:?}");
+        }
+    }
+
+    #[test]
+    fn decimal_matches_std() {
+        for n in [0usize, 7, 10, 200, 502, 999, 1000, usize::MAX] {
+            let mut s = String::new();
+            push_decimal(&mut s, n);
+            assert_eq!(s, alloc::format!("{n}"));
         }
     }
 

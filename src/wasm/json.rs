@@ -50,7 +50,7 @@ impl Json {
 
     pub(crate) fn num(mut self, key: &str, value: usize) -> Json {
         self.key(key);
-        number(&mut self.out, value);
+        crate::text::push_decimal(&mut self.out, value);
         self
     }
 
@@ -106,21 +106,4 @@ fn string(out: &mut String, s: &str) {
     }
     out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
-}
-
-/// Appends `n` in decimal, without `core::fmt`.
-fn number(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in digits.get(i..).unwrap_or(&[]) {
-        out.push(char::from(d));
-    }
 }
