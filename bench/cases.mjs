@@ -1,6 +1,6 @@
 // Shared cases for the agreement check of bench/hotpath.mjs: requests
 // (valid and invalid) and reply bodies (every recorded reply of
-// ../shared/vicidial-replies/, hand-picked edge cases, and generated ones
+// tests/recordings/, hand-picked edge cases, and generated ones
 // from a seeded PRNG, so the set is the same at every run).
 
 import { readFileSync, existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REPLIES_DIR = path.resolve(ROOT, '..', 'shared', 'vicidial-replies');
+export const REPLIES_DIR = path.resolve(ROOT, 'tests', 'recordings');
 
 /** A small deterministic PRNG (mulberry32). */
 export function prng(seed) {
@@ -27,7 +27,7 @@ export function recordedReplies() {
   const out = [];
   for (const file of ['real-2.14-82.jsonl', 'real-2.14-82-more.jsonl', 'documented-agent-api.jsonl']) {
     const p = path.join(REPLIES_DIR, file);
-    if (!existsSync(p)) throw new Error(`missing ${p} (../shared must be beside the repository)`);
+    if (!existsSync(p)) throw new Error(`missing ${p} (tests/recordings is part of the repository)`);
     for (const line of readFileSync(p, 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const o = JSON.parse(line);

@@ -3,7 +3,7 @@
 //! - `build/*`: a `TransferDraft` validated and encoded (what a client does
 //!   per transfer); goal >= 2 M/s.
 //! - `parse/*`: `parse_reply` of a reply body; goal >= 5 M/s. `recorded_mix`
-//!   parses every recorded reply of `../shared/vicidial-replies/` once per
+//!   parses every recorded reply of `tests/recordings/` once per
 //!   iteration (reported per reply).
 //! - `decode/*`: `decode_transfer` of an encoded request (what the proxy does).
 //!
@@ -103,7 +103,7 @@ fn build(c: &mut Criterion) {
 }
 
 fn recorded_replies() -> Vec<String> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/vicidial-replies");
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/recordings");
     let mut out = Vec::new();
     for file in ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl", "documented-agent-api.jsonl"] {
         let Ok(text) = std::fs::read_to_string(format!("{dir}/{file}")) else { continue };

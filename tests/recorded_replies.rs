@@ -14,7 +14,7 @@ const CALL: &str = "Y0315201639000402027";
 const MARK: &str = "Pw9Zx7Qk3Marker";
 
 fn shared(file: &str) -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vicidial-replies").join(file);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/recordings").join(file);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     text.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("json line")).collect()
 }

@@ -20,7 +20,7 @@ export function installPackage() {
 export function recordedScenarios() {
   const out = [];
   for (const file of ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl", "documented-agent-api.jsonl"]) {
-    const text = readFileSync(join(root, "..", "shared", "vicidial-replies", file), "utf8");
+    const text = readFileSync(join(root, "tests", "recordings", file), "utf8");
     for (const line of text.split("\n")) if (line.trim()) out.push({ file, ...JSON.parse(line) });
   }
   return out;

@@ -1,5 +1,5 @@
 // Replays every recorded scenario of the real VICIdial 2.14-82 server
-// (../shared/vicidial-replies/real-2.14-82*.jsonl) against the sandbox and
+// (tests/recordings/real-2.14-82*.jsonl) against the sandbox and
 // requires identical reply bytes and HTTP status, plus the database effects
 // the sandbox models.
 //
@@ -18,7 +18,7 @@ import { startSandboxServer } from '../../sandbox/node-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
-const repliesDir = path.resolve(repoRoot, '..', 'shared', 'vicidial-replies');
+const repliesDir = path.resolve(repoRoot, 'tests', 'recordings');
 
 /** The recording's clock: version scenario EPOCH 1795562364 (= auth timestamp 1795561464 + 900). */
 const RECORDED_EPOCH_MS = 1795562364 * 1000;

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const dir = join(root, "..", "shared", "vicidial-replies");
+const dir = join(root, "tests", "recordings");
 const scenarios = new Map();
 for (const file of ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl"]) {
   for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
