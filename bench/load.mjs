@@ -31,7 +31,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { demoConfig, freePort, DEMO_TOKEN, DEMO_AGENT } from '../demo/start.mjs';
-import { startWorkerd, waitForHttp } from '../demo/workerd.mjs';
+import { startWorkerd, waitForHttp } from '../tests/support/workerd.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);

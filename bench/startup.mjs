@@ -29,7 +29,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { capnpConfig, startWorkerd, workerService } from '../demo/workerd.mjs';
+import { capnpConfig, startWorkerd, workerService } from '../tests/support/workerd.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');

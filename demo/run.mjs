@@ -4,7 +4,7 @@
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT } from './workerd.mjs';
+import { ROOT } from '../tests/support/workerd.mjs';
 import { startDemo, DEMO_TOKEN, DEMO_AGENT } from './start.mjs';
 
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);

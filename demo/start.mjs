@@ -16,7 +16,7 @@ import {
   startWorkerd,
   waitForHttp,
   workerService,
-} from './workerd.mjs';
+} from '../tests/support/workerd.mjs';
 
 export const DEMO_TOKEN = 'demo';
 export const DEMO_AGENT = '1028';

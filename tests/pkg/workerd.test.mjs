@@ -3,7 +3,7 @@
 // whose .wasm is embedded as a module.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { capnpConfig, loopbackNetwork, startWorkerd, workerService } from "../../demo/workerd.mjs";
+import { capnpConfig, loopbackNetwork, startWorkerd, workerService } from "../support/workerd.mjs";
 import { startReplayServer } from "../support/replay-server.mjs";
 
 test("a module worker validates, builds, parses and transfers with the package", async () => {

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { ROOT } from '../../demo/workerd.mjs';
+import { ROOT } from '../support/workerd.mjs';
 import { startDemo } from '../../demo/start.mjs';
 
 let demo;

@@ -9,7 +9,7 @@ import {
   loopbackNetwork,
   startWorkerd,
   workerService,
-} from '../../demo/workerd.mjs';
+} from '../support/workerd.mjs';
 
 export const API_USER = '6666';
 export const API_PASS = '1234';

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { startSandboxServer } from '../../sandbox/node-server.mjs';
-import { ROOT, WORKERD } from '../../demo/workerd.mjs';
+import { ROOT, WORKERD } from '../support/workerd.mjs';
 import { post, transferBody } from './harness.mjs';
 
 let sandbox;
