@@ -147,6 +147,19 @@ export class RealServer {
     if (setupSql) await this.sql(setupSql);
   }
 
+  /** `rv.py replay FILE` against 2.14-82: its report (it exits 1 when a scenario differs). */
+  async replay(file) {
+    try {
+      const { stdout } = await run("python3", [join(harnessDir, "rv.py"), "replay", file], {
+        env: this.env(), timeout: 300_000, maxBuffer: 64 << 20,
+      });
+      return stdout;
+    } catch (e) {
+      if (typeof e.stdout === "string" && e.stdout) return e.stdout;
+      throw e;
+    }
+  }
+
   async sql(statements) {
     const { stdout } = await run("mariadb", [
       "--no-defaults", "-uroot", `--socket=${join(this.runDir, "mysqld.sock")}`,
