@@ -141,8 +141,9 @@ function describe(error) {
 // A connection that was never made: the request cannot have reached the
 // server. Node (undici): cause.code ECONNREFUSED / ENOTFOUND / EAI_AGAIN;
 // Deno: "Connection refused (os error 111)" / "dns error"; Bun: code
-// "ConnectionRefused"; workerd: "connect(): Connection refused". Browsers
-// say only "Failed to fetch" for every failure: always unknown there.
+// "ConnectionRefused". Browsers say only "Failed to fetch" and workerd
+// "Network connection lost." for every failure (refused, reset, CORS):
+// there a refused connection stays NETWORK_ERROR, outcome unknown.
 const NEVER_CONNECTED =
   /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|ConnectionRefused|Connection refused|os error 111|dns error|failed to lookup address|Name or service not known|No address associated/;
 const NEVER_CONNECTED_CAUSE = /ECONNREFUSED|ConnectionRefused|Connection refused|os error 111/;
