@@ -27,14 +27,14 @@ fn target(server_version: Option<String>) -> Result<Target, String> {
 }
 
 fn not_a_string(field: Field) -> String {
-    let mut message = String::from(js_key(field));
+    let mut message = String::from(field.label());
     message.push_str(" must be a string (users and call IDs are text: \"1028\", not 1028)");
     binding_issue(js_key(field), "NOT_A_STRING", &message)
 }
 
 fn unknown_field(key: &str, fixed_stage: bool) -> String {
     let mut message = String::from(key);
-    message.push_str(if key == "stage" && fixed_stage {
+    message.push_str(if fixed_stage {
         " is set by this function: use callControl / validateCallControl / buildCallControl to choose the stage"
     } else {
         " is not a request field (stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status)"
@@ -45,8 +45,13 @@ fn unknown_field(key: &str, fixed_stage: bool) -> String {
 /// Every problem of `fields` (wrong types and unknown keys first), and the
 /// draft when there is none.
 fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Vec<String>, Option<crate::CallControlRequest>) {
-    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k, fixed_stage.is_some())).collect();
-    issues.extend(Field::ALL.into_iter().filter(|f| !fields.is_string_or_absent(*f)).map(not_a_string));
+    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k, false)).collect();
+    let stage_given = fields.get(Field::Stage).is_some() || !fields.is_string_or_absent(Field::Stage);
+    if fixed_stage.is_some() && stage_given {
+        issues.push(unknown_field("stage", true));
+    }
+    let wrong_type = |f: &Field| !fields.is_string_or_absent(*f) && !(fixed_stage.is_some() && *f == Field::Stage);
+    issues.extend(Field::ALL.into_iter().filter(wrong_type).map(not_a_string));
     let draft = CallControlDraft::from_fn(|f| if f == Field::Stage { fixed_stage.or(fields.get(f)) } else { fields.get(f) });
     let problems = draft.problems(target);
     issues.extend(problems.iter().filter(|p| fields.is_string_or_absent(p.field)).map(field_issue));
