@@ -181,9 +181,12 @@ pub const FIELDS: [FieldSpec; 9] = [
         field: Field::PhoneNumber,
         param: "phone_number",
         label: "Phone number",
-        // "fewer than 2 left: not valid"; vicidial_manager's column is VARCHAR(200).
+        // "fewer than 2 left: not valid"; api.php stores `Exten: {phone_number}`
+        // in vicidial_manager.cmd_line_d, VARCHAR(200): 193 characters are
+        // stored whole, a 194th is cut while the reply echoes it (recorded:
+        // realserver-extra-2.14-82.jsonl ext_phone_digits_193 / _194 / _200).
         min_len: 2,
-        max_len: 200,
+        max_len: 193,
         kept: &[
             // 2.12-49 and older: digits only.
             Kept { since: OLDEST, set: CharSet::DIGITS, added: "", allowed: "0-9" },

@@ -63,7 +63,7 @@ fn parts() -> impl Strategy<Value = Parts> {
             kept(Field::AgentUser, target, 1, 20),
             kept(Field::CallId, target, 1, 20),
             ingroup(),
-            kept(Field::PhoneNumber, target, 2, 200),
+            kept(Field::PhoneNumber, target, 2, 193),
             proptest::option::of(kept(Field::Status, target, 1, 6)),
         )
             .prop_map(move |(creds, agent, call, ingroup, phone, status)| Parts {
