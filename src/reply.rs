@@ -16,8 +16,10 @@ use crate::line::{match_line, Kind};
 use crate::redact::redact;
 use crate::text;
 
-/// The most bytes kept of one typed field.
-pub const MAX_FIELD: usize = 100;
+/// The most bytes kept of one typed field: at least the longest field a
+/// request can carry (a phone_number of 193), so a reply echoing a request
+/// is never cut.
+pub const MAX_FIELD: usize = 200;
 /// The most bytes kept of raw text (unrecognized replies, fatal errors).
 pub const MAX_EXCERPT: usize = 512;
 /// Lines longer than this are not searched for tags.
@@ -361,16 +363,16 @@ fn classify_line(line: &str) -> Option<Reply> {
     let args = m.args;
     Some(match m.kind {
         Kind::Transfer => {
-            let [agent_user, call_id, third] = split3(args);
+            let [agent_user, call_id, third] = split_ends(args);
             let phone_number = if third.is_empty() { None } else { Some(third) };
             Reply::Transferred { agent_user, call_id, ingroup: None, phone_number }
         }
         Kind::Transferred => {
-            let [agent_user, call_id, ingroup] = split3(args);
+            let [agent_user, call_id, ingroup] = split_ends(args);
             Reply::Transferred { agent_user, call_id, ingroup: Some(ingroup), phone_number: None }
         }
         Kind::Hungup => {
-            let [agent_user, call_id, _] = split3(args);
+            let [agent_user, call_id, _] = split_ends(args);
             Reply::Hungup { agent_user, call_id }
         }
         Kind::Auth => {
@@ -407,6 +409,20 @@ fn unspace(value: String) -> String {
     match value.strip_prefix(' ') {
         Some(v) => String::from(v),
         None => value,
+    }
+}
+
+/// `{agent_user}|{value}|{third}` of a SUCCESS line: agent_user and the
+/// third field (phone_number, or `HANGUP`) never hold a `|` (their filters
+/// delete it), the call ID may (value keeps `|` from 2.14-67): so the call ID
+/// is everything between the first and the last `|` (recorded:
+/// realserver-extra-2.14-82.jsonl `*_callid_with_pipe`).
+fn split_ends(args: &str) -> [String; 3] {
+    match (args.find('|'), args.rfind('|')) {
+        (Some(first), Some(last)) if first < last => {
+            [field(&args[..first]), field(&args[first + 1..last]), field(&args[last + 1..])]
+        }
+        _ => split3(args),
     }
 }
 

@@ -157,3 +157,34 @@ fn every_reply_code_is_listed_and_every_listed_code_is_produced() {
     let codes: Vec<&str> = all.iter().map(Reply::code).collect();
     assert_eq!(codes, Reply::CODES);
 }
+
+/// Call IDs keep `|` from api.php 2.14-67 (recorded on the real server:
+/// realserver-extra-2.14-82.jsonl `*_callid_with_pipe`); agent_user and the
+/// third field never hold one, so the call ID is what lies between them.
+/// A 193-digit phone number (the longest a request may carry) comes back whole.
+#[test]
+fn success_lines_keep_call_ids_with_pipes_and_the_longest_phone_number_whole() {
+    let cases = [
+        ("SUCCESS: ra_call_control hungup - 1028|Y03|15201644000402|1|HANGUP\n", "Y03|15201644000402|1", None),
+        ("SUCCESS: ra_call_control transfer - 1028|Y03|15201644000402|1|8500\n", "Y03|15201644000402|1", Some("8500")),
+        ("SUCCESS: ra_call_control transfer - 1028|Y03|15201644000402|1|\n", "Y03|15201644000402|1", None),
+        ("SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n", "Y0315201639000402027", None),
+    ];
+    for (body, want_call, want_phone) in cases {
+        match parse_reply(body) {
+            Reply::Hungup { agent_user, call_id } => {
+                assert_eq!((agent_user.as_str(), call_id.as_str(), want_phone), ("1028", want_call, None), "{body:?}")
+            }
+            Reply::Transferred { agent_user, call_id, phone_number, .. } => {
+                assert_eq!((agent_user.as_str(), call_id.as_str(), phone_number.as_deref()), ("1028", want_call, want_phone), "{body:?}")
+            }
+            other => panic!("{body:?}: {other:?}"),
+        }
+    }
+    let long = "9".repeat(193);
+    assert!(MAX_FIELD >= long.len());
+    match parse_reply(&format!("SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|{long}\n")) {
+        Reply::Transferred { phone_number, .. } => assert_eq!(phone_number.as_deref(), Some(long.as_str())),
+        other => panic!("{other:?}"),
+    }
+}
