@@ -133,8 +133,15 @@ export class RealServer {
       process.stderr.write(`realserver: left running in ${this.runDir} (REALVICI_KEEP=1)\n`);
       return;
     }
+    const pidsFile = join(this.runDir, "pids");
+    const ours = existsSync(pidsFile)
+      ? readFileSync(pidsFile, "utf8").trim().split("\n").filter(Boolean).map((l) => l.split(" "))
+      : [];
     try {
       await this.sh("down.sh", [], { REALVICI_WIPE: "1" });
+      // down.sh kills by the recorded PIDs only; check that each one is gone
+      const alive = ours.filter(([, pid]) => { try { process.kill(Number(pid), 0); return true; } catch { return false; } });
+      if (alive.length) throw new Error(`still running after down.sh: ${alive.map((a) => a.join(" ")).join(", ")}`);
     } finally {
       rmSync(this.runDir, { recursive: true, force: true });
       this.runDir = null;
