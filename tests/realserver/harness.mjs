@@ -9,14 +9,15 @@
 //   REALVICI_DB_PORT        MariaDB on 127.0.0.1 [13306]
 //   REALVICI_OLD_PORT_BASE  first port of the older revisions [18081]
 //   REALVICI_KEEP=1         leave the servers and the run directory after the suite
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
+const RUN_PREFIX = "vicidial-xfer-realserver-";
 
 export const root = resolve(import.meta.dirname, "..", "..");
 export const harnessDir = process.env.REALVICI_HARNESS
@@ -102,11 +103,20 @@ export class RealServer {
     const ports = [this.port, this.dbPort, ...versionsList.map(([, p]) => Number(p))];
     for (const p of ports) {
       if (await portOpen(p)) {
+        const left = readdirSync(tmpdir()).filter((d) => d.startsWith(RUN_PREFIX)).map((d) => join(tmpdir(), d));
         throw new Error(`127.0.0.1:${p} is already in use by another process; the suite starts its own servers ` +
-          `(set REALVICI_PORT, REALVICI_DB_PORT, REALVICI_OLD_PORT_BASE to free ports)`);
+          `(set REALVICI_PORT, REALVICI_DB_PORT, REALVICI_OLD_PORT_BASE to free ports)` +
+          (left.length ? `; run directories of earlier runs: ${left.join(", ")} (stop one with REALVICI_RUN=<dir> ${join(harnessDir, "down.sh")})` : ""));
       }
     }
-    this.runDir = mkdtempSync(join(tmpdir(), "vicidial-xfer-realserver-"));
+    this.runDir = mkdtempSync(join(tmpdir(), RUN_PREFIX));
+    // interrupted (Ctrl-C, make's timeout): stop what was started before exiting
+    const onSignal = (signal) => {
+      this.stopNow();
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     // the apt install (first run on a fresh machine) waits up to 900 s for the dpkg lock
     await this.sh("up.sh", [], {}, 1_200_000);
     const out = await this.sh("versions.sh", ["up"]);
@@ -142,6 +152,17 @@ export class RealServer {
       // down.sh kills by the recorded PIDs only; check that each one is gone
       const alive = ours.filter(([, pid]) => { try { process.kill(Number(pid), 0); return true; } catch { return false; } });
       if (alive.length) throw new Error(`still running after down.sh: ${alive.map((a) => a.join(" ")).join(", ")}`);
+    } finally {
+      rmSync(this.runDir, { recursive: true, force: true });
+      this.runDir = null;
+    }
+  }
+
+  /** Synchronous stop, for signal handlers. */
+  stopNow() {
+    if (!this.runDir || process.env.REALVICI_KEEP === "1") return;
+    try {
+      execFileSync("bash", [join(harnessDir, "down.sh")], { env: this.env({ REALVICI_WIPE: "1" }), stdio: "ignore", timeout: 60_000 });
     } finally {
       rmSync(this.runDir, { recursive: true, force: true });
       this.runDir = null;
