@@ -53,10 +53,13 @@ export async function startStack(proxies, { storageDir, extraServices = [], sock
   const services = [loopbackNetwork('loopback'), ...extraServices];
   if (storageDir) services.push(writableDiskService('calls-store', storageDir));
   const sockets = [...more];
-  for (const [name, bindings] of Object.entries(proxies)) {
+  for (const [name, spec] of Object.entries(proxies)) {
+    // spec: bindings, or { bindings, ledgerOf: 'otherName' } to share another proxy's memory.
+    const { bindings, ledgerOf } = spec.bindings ? spec : { bindings: spec };
     services.push(proxyWorkerService({
       name: `proxy-${name}`,
       bindings,
+      ledgerOf: ledgerOf ? `proxy-${ledgerOf}` : undefined,
       globalOutbound: 'loopback',
       storageService: storageDir ? 'calls-store' : undefined,
       uniqueKey: `calls-${name}`,

@@ -73,7 +73,11 @@ export function capnpBindings(bindings) {
     .map(([name, v]) => {
       if (typeof v === 'object' && v !== null && 'service' in v) return `(name = ${capnpString(name)}, service = ${capnpString(v.service)})`;
       if (typeof v === 'object' && v !== null && 'durableObjectNamespace' in v) {
-        return `(name = ${capnpString(name)}, durableObjectNamespace = ${capnpString(v.durableObjectNamespace)})`;
+        // Another service's namespace: { durableObjectNamespace: "Class", serviceName: "svc" }.
+        const ns = v.serviceName
+          ? `(className = ${capnpString(v.durableObjectNamespace)}, serviceName = ${capnpString(v.serviceName)})`
+          : capnpString(v.durableObjectNamespace);
+        return `(name = ${capnpString(name)}, durableObjectNamespace = ${ns})`;
       }
       return `(name = ${capnpString(name)}, text = ${capnpString(v)})`;
     })
@@ -113,9 +117,19 @@ export function workerService({ name, entry, bindings = {}, globalOutbound, dura
  * The proxy worker (proxy/worker.mjs) with its per-call memory: the Durable
  * Object class CallLedger bound as CALLS. `storageService`: the name of a
  * writable disk service (writableDiskService) to keep the memory on disk
- * across restarts; without it the memory lives in memory only.
+ * across restarts; without it the memory lives in memory only. `ledgerOf`:
+ * the name of another proxy service whose CallLedger namespace to use.
  */
-export function proxyWorkerService({ name, bindings = {}, globalOutbound, storageService, uniqueKey = 'vicidial-xfer-proxy-calls' }) {
+export function proxyWorkerService({ name, bindings = {}, globalOutbound, storageService, uniqueKey = 'vicidial-xfer-proxy-calls', ledgerOf }) {
+  if (ledgerOf) {
+    // Another proxy service's memory (a second isolate sharing the same Durable Objects).
+    return workerService({
+      name,
+      entry: 'proxy/worker.mjs',
+      bindings: { ...bindings, CALLS: { durableObjectNamespace: 'CallLedger', serviceName: ledgerOf } },
+      globalOutbound,
+    });
+  }
   return workerService({
     name,
     entry: 'proxy/worker.mjs',
