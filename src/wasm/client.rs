@@ -14,7 +14,8 @@ use web_sys::AbortSignal;
 
 use super::convert::{issues_json, opt_string, outcome_json, string_entries, Issue, OwnedDraft};
 use super::json::Json;
-use crate::client::{Outcome, TransferLog, Transport};
+use crate::client::{Outcome, Response, TransferLog, Transport};
+use crate::stage::Stage;
 use crate::fields::Field;
 
 /// A client bound to one endpoint (VICIdial's `agc/api.php` with CORS
@@ -78,10 +79,16 @@ impl TransferClient {
         if !issues.is_empty() {
             return js_sys::Promise::resolve(&JsValue::from_str(&invalid_outcome(&issues)));
         }
-        let req = owned.draft().checked();
+        let req = match owned.draft().validate() {
+            Ok(req) => req,
+            Err(problems) => {
+                let issues: Vec<Issue<'_>> = problems.iter().map(Issue::from_field).collect();
+                return js_sys::Promise::resolve(&JsValue::from_str(&invalid_outcome(&issues)));
+            }
+        };
         let encoded = req.encode();
         let secret = owned.get(Field::Pass).map(String::from);
-        let call_id = String::from(req.call_id.as_str());
+        let call_id = String::from(req.call_id());
         let builder = if self.get {
             let sep = if self.endpoint.contains('?') { '&' } else { '?' };
             let mut url = self.endpoint.clone();
@@ -122,8 +129,9 @@ impl TransferClient {
                     transport_error = Some(classify(&e));
                 }
             }
-            let transport = transport_error.unwrap_or(Transport::Response { status, body: &body });
-            let outcome: Outcome = log.borrow_mut().conclude(&call_id, transport, secret.as_deref());
+            let transport = transport_error.unwrap_or(Transport::Response(Response::new(status, &body)));
+            let outcome: Outcome =
+                log.borrow_mut().conclude(Stage::IngroupTransfer, &call_id, transport, secret.as_deref());
             Ok(JsValue::from_str(&outcome_json(&outcome)))
         })
     }

@@ -12,9 +12,36 @@ use wasm_bindgen::prelude::*;
 use super::json::{array, Json};
 use crate::client::Outcome;
 use crate::decode::DecodeError;
+use crate::decode::Param;
 use crate::fields::{Field, FieldError};
 use crate::reply::{AuthReason, Reply};
 use crate::request::TransferDraft;
+use crate::version::Target;
+
+/// The INGROUPTRANSFER fields the wrapper passes, in argument order.
+const ARGS: [Field; 7] =
+    [Field::Source, Field::User, Field::Pass, Field::AgentUser, Field::CallId, Field::Ingroup, Field::Status];
+
+/// The JavaScript key of each field (the core names only wire parameters
+/// and labels).
+pub(crate) const fn js_key(field: Field) -> &'static str {
+    match field {
+        Field::Stage => "stage",
+        Field::Source => "source",
+        Field::User => "user",
+        Field::Pass => "pass",
+        Field::AgentUser => "agentUser",
+        Field::CallId => "callId",
+        Field::Ingroup => "ingroup",
+        Field::PhoneNumber => "phoneNumber",
+        Field::Status => "status",
+    }
+}
+
+/// The argument index of `field`.
+fn arg(field: Field) -> Option<usize> {
+    ARGS.iter().position(|f| *f == field)
+}
 
 /// A request's fields, copied out of JavaScript.
 #[derive(Default)]
@@ -38,14 +65,14 @@ impl OwnedDraft {
             return Err(js_sys::TypeError::new("defaults must be an object").into());
         }
         let mut draft = OwnedDraft::default();
-        for field in Field::ALL {
-            let v = Reflect::get(obj, &JsValue::from_str(field.name()))?;
+        for (i, field) in ARGS.into_iter().enumerate() {
+            let v = Reflect::get(obj, &JsValue::from_str(js_key(field)))?;
             if v.is_undefined() || v.is_null() {
                 continue;
             }
             match v.as_string() {
-                Some(s) => draft.values[field as usize] = Some(s),
-                None => draft.not_strings |= 1 << field as u32,
+                Some(s) => draft.values[i] = Some(s),
+                None => draft.not_strings |= 1 << i,
             }
         }
         Ok(draft)
@@ -64,11 +91,11 @@ impl OwnedDraft {
     }
 
     pub(crate) fn get(&self, field: Field) -> Option<&str> {
-        self.values[field as usize].as_deref()
+        arg(field).and_then(|i| self.values[i].as_deref())
     }
 
     fn is_string_or_absent(&self, field: Field) -> bool {
-        self.not_strings & (1 << field as u32) == 0
+        arg(field).is_none_or(|i| self.not_strings & (1 << i) == 0)
     }
 
     pub(crate) fn draft(&self) -> TransferDraft<'_> {
@@ -86,9 +113,14 @@ impl OwnedDraft {
     /// Every problem, wrong types first.
     pub(crate) fn issues(&self) -> Vec<Issue<'static>> {
         let mut out: Vec<Issue<'static>> =
-            Field::ALL.into_iter().filter(|f| !self.is_string_or_absent(*f)).map(Issue::not_a_string).collect();
+            ARGS.into_iter().filter(|f| !self.is_string_or_absent(*f)).map(Issue::not_a_string).collect();
         out.extend(
-            self.draft().problems().iter().filter(|p| self.is_string_or_absent(p.field)).map(Issue::from_field),
+            self.draft()
+                .call_control()
+                .problems(Target::AnyVersion)
+                .iter()
+                .filter(|p| self.is_string_or_absent(p.field))
+                .map(Issue::from_field),
         );
         out
     }
@@ -98,37 +130,34 @@ impl OwnedDraft {
 pub(crate) struct Issue<'a> {
     field: &'a str,
     code: &'static str,
-    message: &'static str,
+    message: String,
     position: Option<usize>,
 }
 
 impl Issue<'static> {
     pub(crate) fn from_field(e: &FieldError) -> Self {
-        Issue { field: e.field.name(), code: e.code(), message: e.message(), position: e.position }
+        Issue { field: js_key(e.field), code: e.code(), message: e.message(), position: e.position }
     }
 
     fn not_a_string(field: Field) -> Self {
-        let message = match field {
-            Field::Source => "source must be a string",
-            Field::User => "user must be a string",
-            Field::Pass => "pass must be a string",
-            Field::AgentUser => "agentUser must be a string (call IDs and users are text: \"1028\", not 1028)",
-            Field::CallId => "callId must be a string",
-            Field::Ingroup => "ingroup must be a string",
-            Field::Status => "status must be a string",
-        };
-        Issue { field: field.name(), code: "NOT_A_STRING", message, position: None }
+        let mut message = String::from(field.label());
+        message.push_str(" must be a string (users and call IDs are text: \"1028\", not 1028)");
+        Issue { field: js_key(field), code: "NOT_A_STRING", message, position: None }
     }
 }
 
 impl<'a> Issue<'a> {
     pub(crate) fn from_decode(e: &'a DecodeError) -> Self {
-        Issue { field: e.param.name(), code: e.code(), message: e.message(), position: None }
+        let field = match &e.param {
+            Param::Field(f) => js_key(*f),
+            p => p.name(),
+        };
+        Issue { field, code: e.code(), message: e.message(), position: None }
     }
 
     /// `{ field, code, message, position? }`.
     fn json(&self) -> String {
-        let obj = Json::object().str("field", self.field).str("code", self.code).str("message", self.message);
+        let obj = Json::object().str("field", self.field).str("code", self.code).str("message", &self.message);
         match self.position {
             Some(p) => obj.num("position", p).end(),
             None => obj.end(),
@@ -147,6 +176,7 @@ fn reason(r: AuthReason) -> &'static str {
         AuthReason::NoApiAccess => "NO_API_ACCESS",
         AuthReason::Locked => "LOCKED",
         AuthReason::NoServers => "NO_SERVERS",
+        AuthReason::IpBlocked => "IP_BLOCKED",
         AuthReason::Other => "OTHER",
     }
 }
@@ -177,7 +207,12 @@ pub(crate) fn reply_json(obj: Json, reply: &Reply) -> Json {
             .str("user", user)
             .str("function", function)
             .str("userGroup", user_group),
-        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } => obj.str("excerpt", excerpt),
+        Reply::SuccessNotCompleted { line, cause, excerpt } => {
+            obj.str("line", line).str("cause", cause.code()).str("excerpt", excerpt)
+        }
+        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } | Reply::Translated { excerpt } => {
+            obj.str("excerpt", excerpt)
+        }
         Reply::ApiNotActive | Reply::EmptyReply => obj,
     }
 }
@@ -189,7 +224,8 @@ pub(crate) fn outcome_json(o: &Outcome) -> String {
         .str("code", o.code)
         .str("message", &o.message)
         .bool("outcomeUnknown", o.outcome_unknown)
-        .bool("likelyAlreadyTransferred", o.likely_already_transferred);
+        .bool("likelyAlreadyTransferred", o.likely_already_transferred)
+        .bool("likelyAlreadyEnded", o.likely_already_ended);
     let obj = match o.http_status {
         Some(s) => obj.num("httpStatus", usize::from(s)),
         None => obj,

@@ -15,7 +15,8 @@ use wasm_bindgen::prelude::*;
 
 use crate::decode::decode_transfer;
 use crate::redact::redact;
-use crate::reply::{parse_reply, MAX_EXCERPT};
+use crate::fields::Field;
+use crate::reply::{parse_reply_with_secret, MAX_EXCERPT};
 use convert::{issues_json, reply_json, Issue, OwnedDraft};
 use json::Json;
 
@@ -47,7 +48,13 @@ pub fn build(
     if !issues.is_empty() {
         return Json::object().raw("issues", &issues_json(&issues)).end();
     }
-    let req = owned.draft().checked();
+    let req = match owned.draft().validate() {
+        Ok(req) => req,
+        Err(problems) => {
+            let issues: Vec<Issue<'_>> = problems.iter().map(Issue::from_field).collect();
+            return Json::object().raw("issues", &issues_json(&issues)).end();
+        }
+    };
     let body = req.encode();
     Json::object().str("query", &body).str("body", &body).str("preview", &req.encode_masked()).end()
 }
@@ -60,13 +67,13 @@ pub fn decode(encoded: &str) -> String {
             // Unlike the core's serde form, this carries the real password:
             // a proxy must forward it (or refuse it).
             let request = Json::object()
-                .opt_str("source", r.source.as_ref().map(|v| v.as_str()))
-                .opt_str("user", r.user.as_ref().map(|v| v.as_str()))
-                .opt_str("pass", r.pass.as_ref().map(|v| v.expose()))
-                .str("agentUser", r.agent_user.as_str())
-                .str("callId", r.call_id.as_str())
-                .str("ingroup", r.ingroup.as_str())
-                .opt_str("status", r.status.as_ref().map(|v| v.as_str()))
+                .opt_str("source", r.get(Field::Source))
+                .opt_str("user", r.get(Field::User))
+                .opt_str("pass", r.expose_password())
+                .opt_str("agentUser", r.get(Field::AgentUser))
+                .opt_str("callId", r.get(Field::CallId))
+                .opt_str("ingroup", r.get(Field::Ingroup))
+                .opt_str("status", r.get(Field::Status))
                 .end();
             Json::object().bool("ok", true).raw("request", &request).end()
         }
@@ -81,7 +88,7 @@ pub fn decode(encoded: &str) -> String {
 #[wasm_bindgen]
 pub fn parse(body: &str, secret: Option<String>) -> String {
     let secret = secret.as_deref();
-    let reply = parse_reply(body).without_secret(secret);
+    let reply = parse_reply_with_secret(body, secret);
     let obj = Json::object()
         .bool("ok", reply.is_success())
         .str("message", &reply.message())
