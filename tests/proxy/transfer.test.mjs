@@ -160,12 +160,21 @@ test('TransferClient from pkg/node.js: TRANSFERRED, then the replayed TRANSFERRE
     const second = await client.transfer(request);
     assert.equal(second.code, 'TRANSFERRED', JSON.stringify(second));
     assert.equal(second.ok, true);
-    // A refusal by the proxy is an HTTP error with a known outcome.
     const other = await client.transfer({ ...request, agentUser: '1029' });
-    assert.equal(other.code, 'HTTP_ERROR');
     assert.equal(other.httpStatus, 403);
     assert.equal(other.outcomeUnknown, false);
     assert.match(other.raw, /AGENT_NOT_ALLOWED/);
+    if (typeof client.currentCall === 'function') {
+      // The package with the proxy's client side: refusals typed, and the current call.
+      assert.equal(other.code, 'PROXY_REFUSED', JSON.stringify(other));
+      assert.equal(other.proxyCode, 'AGENT_NOT_ALLOWED');
+      const next = startCall();
+      const cc = await client.currentCall();
+      assert.deepEqual(cc, { ok: true, code: 'CURRENT_CALL', agentUser: '1028', callId: next.callId, status: 'INCALL', subStatus: '', movable: true });
+    } else {
+      // The package before it: a refusal by the proxy is an HTTP error with a known outcome.
+      assert.equal(other.code, 'HTTP_ERROR');
+    }
   } finally {
     client.free();
   }
