@@ -46,6 +46,7 @@ before(async () => {
   stack = await startStack({
     main: proxyBindings(up.apiUrl),
     badpass: proxyBindings(up.apiUrl, { VICIDIAL_PASS: WRONG_PASS }),
+    auto: proxyBindings(up.apiUrl, { UPSTREAM_API_VERSION: null }),
   });
 });
 
@@ -178,4 +179,14 @@ test('TransferClient from pkg/node.js: TRANSFERRED, then the replayed TRANSFERRE
   } finally {
     client.free();
   }
+});
+
+test('UPSTREAM_API_VERSION auto: api.php is asked its version once (function=version, no credentials)', async () => {
+  assert.deepEqual(up.apiGets(), []);
+  for (let i = 0; i < 3; i++) {
+    const call = startCall();
+    const r = await post(stack.url('auto'), transferBody({ callId: call.callId }));
+    assert.equal(r.text, `SUCCESS: ra_call_control transfer - 1028|${call.callId}|\n`);
+  }
+  assert.deepEqual(up.apiGets(), ['function=version']);
 });

@@ -2,7 +2,7 @@
 // with the sandbox VICIdial (sandbox/router.mjs: /agc/api.php,
 // /vicidial/non_agent_api.php with agent_status over its live state, and the
 // /sandbox/* control routes), plus what the proxy tests need on top:
-//   - counting requests per path and per call ID (api.php),
+//   - counting requests per path and per call ID (api.php), GET queries,
 //   - making api.php hold, fail or reset for one call ID (fault(callId, kind)).
 
 import http from 'node:http';
@@ -28,6 +28,7 @@ export async function startUpstream({ sandboxOptions = {} } = {}) {
   const perCall = new Map();
   const faults = new Map();
   const held = new Set();
+  const queries = [];
   const bump = (m, k) => m.set(k, (m.get(k) ?? 0) + 1);
 
   const server = http.createServer(async (req, res) => {
@@ -37,6 +38,7 @@ export async function startUpstream({ sandboxOptions = {} } = {}) {
       const pathname = qi < 0 ? u : u.slice(0, qi);
       const search = qi < 0 ? '' : u.slice(qi + 1);
       bump(counts, pathname);
+      if (pathname === '/agc/api.php' && req.method === 'GET') queries.push(search);
       let body = null;
       if (pathname === '/agc/api.php' && req.method === 'POST') {
         body = await readBody(req);
@@ -80,6 +82,8 @@ export async function startUpstream({ sandboxOptions = {} } = {}) {
     sandbox,
     count: (p) => counts.get(p) ?? 0,
     callCount: (callId) => perCall.get(callId) ?? 0,
+    /** The query strings of GET requests to api.php (the proxy's version question). */
+    apiGets: () => queries.slice(),
     /** kind: 'hang' | 'reset' | '500' | a delay in ms | null (normal) */
     fault(callId, kind) {
       if (kind === null) faults.delete(callId);
