@@ -50,7 +50,7 @@ fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Vec<Str
     if fixed_stage.is_some() && stage_given {
         issues.push(unknown_field("stage", true));
     }
-    let wrong_type = |f: &Field| !fields.is_string_or_absent(*f) && !(fixed_stage.is_some() && *f == Field::Stage);
+    let wrong_type = |f: &Field| !(fields.is_string_or_absent(*f) || fixed_stage.is_some() && *f == Field::Stage);
     issues.extend(Field::ALL.into_iter().filter(wrong_type).map(not_a_string));
     let draft = CallControlDraft::from_fn(|f| if f == Field::Stage { fixed_stage.or(fields.get(f)) } else { fields.get(f) });
     let problems = draft.problems(target);
@@ -149,6 +149,7 @@ pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<f64>) 
 /// How the JavaScript fetch ended (`conclude`'s `transport`).
 const RESPONSE: u8 = 0;
 const TIMEOUT: u8 = 1;
+#[allow(dead_code)]
 const NETWORK: u8 = 2;
 const ABORTED: u8 = 3;
 const NOT_SENT_ABORTED: u8 = 4;
@@ -189,7 +190,8 @@ pub fn conclude(
         NOT_SENT_REFUSED => Transport::NotSent(NotSent::Refused),
         NOT_SENT_INVALID_URL => Transport::NotSent(NotSent::InvalidUrl),
         OPAQUE_REDIRECT => return outcome_json(&opaque_redirect(log.conclude(stage, call_id, Transport::Response(Response::new(300, "")), None))),
-        NETWORK | _ => Transport::Network,
+        // NETWORK, and anything else.
+        _ => Transport::Network,
     };
     outcome_json(&log.conclude(stage, call_id, transport, secret.as_deref()))
 }
