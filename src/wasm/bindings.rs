@@ -75,10 +75,10 @@ pub fn call_control(request: &str, fixed_stage: Option<String>, server_version: 
         Ok(t) => t,
         Err(e) => return e,
     };
-    let Some(fields) = read(request) else {
-        return binding_issue("input", "NOT_AN_OBJECT", "the request must be an object");
+    let (issues, req) = match read(request) {
+        Some(fields) => check(&fields, fixed_stage.as_deref(), target),
+        None => (alloc::vec![binding_issue("input", "NOT_AN_OBJECT", "the request must be an object")], None),
     };
-    let (issues, req) = check(&fields, fixed_stage.as_deref(), target);
     if validate_only {
         return array(issues.into_iter());
     }
