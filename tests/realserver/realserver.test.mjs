@@ -128,6 +128,9 @@ function defineSuite() {
     const before = await srv.snapshot();
     const encoded = sc.method === "GET" ? built.query : built.body;
     assertWire(encoded, sc.request);
+    // what a proxy's strict decoder reads from it is the request the server acts on
+    assert.deepEqual(pkg.decodeCallControl(encoded, serverVersion === undefined ? undefined : { serverVersion }),
+      { ok: true, request: Object.fromEntries(Object.entries(sc.request).filter(([, v]) => v !== undefined && v !== "")) });
     const res = await srv.request(server, sc.method, encoded);
     const reply = pkg.parseReply(res.body, { secret: sc.request.pass });
     const after = await srv.snapshot();
