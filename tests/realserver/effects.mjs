@@ -37,21 +37,8 @@ function apiLogRow(request, result, reason) {
  */
 export function afterSuccess(before, request) {
   const after = structuredClone(before);
-  const call = before.calls.find((c) => c.callerid === request.callId);
-  if (!call) throw new Error(`scenario error: no live call ${request.callId} in the seeded state`);
+  const call = writeStatuses(after, before, request);
   const server = before.servers.find((s) => s.server_ip === call.server_ip);
-  const status = request.status ? request.status : "RAXFER";
-
-  // 1. statuses: the call's log row, then the lead
-  if (call.call_type === "IN") {
-    const rows = after.closer.filter((r) => r.uniqueid === call.uniqueid && r.lead_id === call.lead_id && r.campaign_id === call.campaign_id);
-    if (rows.length) rows[rows.length - 1].status = status;
-  } else {
-    const rows = after.log.filter((r) => r.uniqueid === call.uniqueid && r.lead_id === call.lead_id);
-    if (rows.length) Object.assign(rows[rows.length - 1], { status, user: request.agentUser });
-  }
-  for (const lead of after.list) if (lead.lead_id === call.lead_id) lead.status = status;
-
   // 2. the manager command
   const row = { server_ip: call.server_ip, status: "NEW", cmd_line_c: "", cmd_line_d: "", cmd_line_e: "", cmd_line_f: "", cmd_line_g: "" };
   const tail = request.callId.slice(4);
@@ -86,6 +73,34 @@ export function afterSuccess(before, request) {
   after.calls = after.calls.filter((c) => c.callerid !== request.callId);
   for (const a of after.agents) if (a.ring_callerid === request.callId) a.ring_callerid = "";
   // 5. the API log
+  after.api_log.push(apiLogRow(request, "SUCCESS", request.stage === "HANGUP" ? "ra_call_control hungup" : "ra_call_control transfer"));
+  return after;
+}
+
+// 1. statuses: the call's log row, then the lead (written before the manager command)
+function writeStatuses(after, before, request) {
+  const call = before.calls.find((c) => c.callerid === request.callId);
+  if (!call) throw new Error(`scenario error: no live call ${request.callId} in the seeded state`);
+  const status = request.status ? request.status : "RAXFER";
+  if (call.call_type === "IN") {
+    const rows = after.closer.filter((r) => r.uniqueid === call.uniqueid && r.lead_id === call.lead_id && r.campaign_id === call.campaign_id);
+    if (rows.length) rows[rows.length - 1].status = status;
+  } else {
+    const rows = after.log.filter((r) => r.uniqueid === call.uniqueid && r.lead_id === call.lead_id);
+    if (rows.length) Object.assign(rows[rows.length - 1], { status, user: request.agentUser });
+  }
+  for (const lead of after.list) if (lead.lead_id === call.lead_id) lead.status = status;
+  return call;
+}
+
+/**
+ * Strict sql_mode: the SUCCESS line and the API log row, the statuses
+ * written, then the manager insert fails (HTTP 500): nothing queued, the
+ * agent and the call untouched.
+ */
+export function afterSuccessNotCompleted(before, request) {
+  const after = structuredClone(before);
+  writeStatuses(after, before, request);
   after.api_log.push(apiLogRow(request, "SUCCESS", request.stage === "HANGUP" ? "ra_call_control hungup" : "ra_call_control transfer"));
   return after;
 }

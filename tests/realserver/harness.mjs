@@ -11,7 +11,7 @@
 //   REALVICI_KEEP=1         leave the servers and the run directory after the suite
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { connect } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -31,6 +31,36 @@ export function harnessMissing() {
     if (!existsSync(join(harnessDir, f))) return `${join(harnessDir, f)} does not exist`;
   }
   return null;
+}
+
+// Interrupted (Ctrl-C, a kill): stop every instance started, then exit.
+const live = new Set();
+let watching = false;
+function watchSignals(server) {
+  live.add(server);
+  if (watching) return;
+  watching = true;
+  const onSignal = (signal) => {
+    for (const s of live) {
+      try { s.stopNow(); } catch { /* keep stopping the others */ }
+    }
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+}
+
+/** Two ports the system says are free now (for an extra instance). */
+export async function freePorts() {
+  const one = () => new Promise((done, fail) => {
+    const srv = createServer();
+    srv.once("error", fail);
+    srv.listen(0, "127.0.0.1", () => { const { port } = srv.address(); srv.close(() => done(port)); });
+  });
+  const port = await one();
+  let dbPort = await one();
+  while (dbPort === port) dbPort = await one();
+  return { port, dbPort };
 }
 
 function portOpen(port) {
@@ -56,10 +86,16 @@ function intEnv(name, fallback) {
  * database): the suite runs its tests in sequence.
  */
 export class RealServer {
-  constructor() {
-    this.port = intEnv("REALVICI_PORT", 18080);
-    this.dbPort = intEnv("REALVICI_DB_PORT", 13306);
+  /**
+   * `sqlMode`: MariaDB sql_mode ("" as recorded). `ports`: { port, dbPort }
+   * instead of the settings above; `old`: also serve the older revisions.
+   */
+  constructor({ sqlMode = "", ports = null, old = true } = {}) {
+    this.port = ports ? ports.port : intEnv("REALVICI_PORT", 18080);
+    this.dbPort = ports ? ports.dbPort : intEnv("REALVICI_DB_PORT", 13306);
     this.oldBase = intEnv("REALVICI_OLD_PORT_BASE", 18081);
+    this.sqlMode = sqlMode;
+    this.withOld = old;
     this.runDir = null;
     /** [{ version, port, versionLine }] newest first */
     this.servers = [];
@@ -76,7 +112,7 @@ export class RealServer {
       REALVICI_EXTRAS: "0",
       REALVICI_NONAGENT: "0",
       REALVICI_VARIANT: "",
-      REALVICI_SQL_MODE: "",
+      REALVICI_SQL_MODE: this.sqlMode,
       REALVICI_DISPLAY_ERRORS: "0",
       ...extra,
     };
@@ -100,7 +136,7 @@ export class RealServer {
     const versionsList = (await run("bash", [join(harnessDir, "versions.sh"), "list"], {
       env: { ...process.env, REALVICI_RUN: join(tmpdir(), "unused"), REALVICI_OLD_PORT_BASE: String(this.oldBase) },
     })).stdout.trim().split("\n").filter(Boolean).map((l) => l.split(" "));
-    const ports = [this.port, this.dbPort, ...versionsList.map(([, p]) => Number(p))];
+    const ports = [this.port, this.dbPort, ...(this.withOld ? versionsList.map(([, p]) => Number(p)) : [])];
     for (const p of ports) {
       if (await portOpen(p)) {
         const left = readdirSync(tmpdir()).filter((d) => d.startsWith(RUN_PREFIX)).map((d) => join(tmpdir(), d));
@@ -110,16 +146,10 @@ export class RealServer {
       }
     }
     this.runDir = mkdtempSync(join(tmpdir(), RUN_PREFIX));
-    // interrupted (Ctrl-C, make's timeout): stop what was started before exiting
-    const onSignal = (signal) => {
-      this.stopNow();
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
+    watchSignals(this);
     // the apt install (first run on a fresh machine) waits up to 900 s for the dpkg lock
     await this.sh("up.sh", [], {}, 1_200_000);
-    const out = await this.sh("versions.sh", ["up"]);
+    const out = this.withOld ? await this.sh("versions.sh", ["up"]) : "";
     const main = { version: "2.14-82", port: this.port };
     const old = out.trim().split("\n").filter(Boolean).map((l) => {
       const [version, port] = l.split(" ");
@@ -155,6 +185,7 @@ export class RealServer {
     } finally {
       rmSync(this.runDir, { recursive: true, force: true });
       this.runDir = null;
+      live.delete(this);
     }
   }
 

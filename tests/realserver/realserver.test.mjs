@@ -11,14 +11,15 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { afterError, afterSuccess, defaultIngroup, successLine } from "./effects.mjs";
-import { harnessDir, harnessMissing, inCI, RealServer, root } from "./harness.mjs";
+import { afterError, afterSuccess, afterSuccessNotCompleted, defaultIngroup, successLine } from "./effects.mjs";
+import { freePorts, harnessDir, harnessMissing, inCI, RealServer, root } from "./harness.mjs";
 import { build, loadPackage, MissingApi, validate } from "./package.mjs";
 import { compareVersions, keptBy } from "./probes.mjs";
 
 const OUT = "Y0315201639000402027"; // OUT call of OUTCAMP (default SALESLINE), agent 1028 on it
 const IN = "Y0315201640000402028"; // IN call of SALESLINE (default BILLING), no agent
 const NODEF = "Y0315201641000402029"; // IN call of NODEFAULT (no default in-group)
+const STRICT = "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION";
 const BASE = { source: "crm", user: "6666", pass: "1234", agentUser: "1028" };
 const ig = (callId, ingroup, more = {}) => ({ ...BASE, stage: "INGROUPTRANSFER", callId, ingroup, ...more });
 const ext = (callId, phoneNumber, more = {}) => ({ ...BASE, stage: "EXTENSIONTRANSFER", callId, phoneNumber, ...more });
@@ -154,8 +155,8 @@ function defineSuite() {
 
   // The recordings in the repository still reproduce on the live 2.14-82 (the
   // harness's own replay: reply bytes, status, headers, database effects).
-  // Not here: real-2.14-82-more.jsonl (display_errors=1) and
-  // strict-2.14-82.jsonl (strict sql_mode) need a differently started server.
+  // real-2.14-82-more.jsonl is not replayed: it mixes display_errors=1 and
+  // strict sql_mode scenarios; strict-2.14-82.jsonl replays on the strict instance below.
   describe("recordings replay on the live 2.14-82 (rv.py replay)", () => {
     for (const file of ["real-2.14-82.jsonl", "stages-2.14-82.jsonl", "edge-2.14-82.jsonl", "nonagent-2.14-82.jsonl", "realserver-extra-2.14-82.jsonl"]) {
       test(file, async () => {
@@ -166,6 +167,40 @@ function defineSuite() {
         assert.match(out, new RegExp(`^${count}/${count} reproduced$`, "m"), out.split("\n").filter((l) => /DIFF|want:|got:/.test(l)).join("\n"));
       });
     }
+  });
+
+  // MariaDB's default (strict) sql_mode: api.php prints SUCCESS, writes the
+  // statuses, then its manager insert fails (HTTP 500): nothing is queued.
+  // A second instance on ports the system picks.
+  describe("strict sql_mode, api.php 2.14-82: SUCCESS printed, nothing queued", () => {
+    let strict;
+    before(async () => {
+      strict = new RealServer({ sqlMode: STRICT, ports: await freePorts(), old: false });
+      await strict.start();
+    });
+    after(async () => { await strict?.stop(); });
+
+    test("TransferClient: every stage is SUCCESS_NOT_COMPLETED, outcome unknown; the database shows only the statuses", async () => {
+      const endpoint = `http://127.0.0.1:${strict.port}/agc/api.php`;
+      for (const request of [ig(OUT, "SALESLINE", { status: "SALE" }), ext(IN, "7275559999"), hang(OUT)]) {
+        await strict.reseed();
+        const before = await strict.snapshot();
+        const client = new pkg.TransferClient({ endpoint, timeoutMs: 20_000, serverVersion: "2.14-82" });
+        const outcome = await client.callControl(request);
+        client.free?.();
+        assert.equal(outcome.code, "SUCCESS_NOT_COMPLETED", `${request.stage}: ${JSON.stringify(outcome)}`);
+        assert.equal(outcome.ok, false);
+        assert.equal(outcome.outcomeUnknown, true);
+        assert.equal(outcome.httpStatus, 500);
+        assert.deepStrictEqual(await strict.snapshot(), afterSuccessNotCompleted(before, request), `${request.stage}: database effects`);
+      }
+    });
+    test("strict-2.14-82.jsonl replays (rv.py replay)", async () => {
+      const path = join(root, "tests", "recordings", "strict-2.14-82.jsonl");
+      const count = readFileSync(path, "utf8").split("\n").filter((l) => l.trim()).length;
+      const out = await strict.replay(path);
+      assert.match(out, new RegExp(`^${count}/${count} reproduced$`, "m"), out);
+    });
   });
 
   for (const version of versions) {
