@@ -439,7 +439,9 @@ export function makeApi(glue, isReady) {
     redactReply(body, options) {
       need("redactReply");
       const max = options?.maxBytes;
-      if (max !== undefined && typeof max !== "number") throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
+      if (max !== undefined && !(Number.isInteger(max) && max >= 0 && max <= 1048576)) {
+        throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
+      }
       return glue.redactReply(textOf(body), secretOf(options), max);
     },
   };

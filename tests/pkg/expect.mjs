@@ -75,6 +75,8 @@ export function checkReport(report, scenarios, { refusedIndistinct = false } = {
   assert.deepEqual([cc.decodedHangup.ok, cc.decodedHangup.request.stage, cc.decodedHangup.request.callId], [true, "HANGUP", "Y0315201639000402027"]);
   assert.deepEqual([cc.decodeTransferOfHangup.ok, codes(cc.decodeTransferOfHangup.issues)[0]], [false, "stage:UNSUPPORTED_STAGE"]);
 
+  assert.deepEqual([report.maxBytes, report.cut], [[true, true, true, true], "abc"]);
+
   const o = report.outcomes;
   const brief = (x) => [x.code, x.ok, x.outcomeUnknown];
   // The never-retry memory.

@@ -57,6 +57,15 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
     }
     report.decoded = decodeTransfer(report.built.body, { serverVersion: "2.14-82" });
     report.decodedAny = decodeTransfer(report.built.body);
+    report.maxBytes = [-1, 1.5, "3", 1048577].map((max) => {
+      try {
+        redactReply("abcdef", { maxBytes: max });
+        return null;
+      } catch (e) {
+        return e instanceof RangeError;
+      }
+    });
+    report.cut = redactReply("abcdef", { maxBytes: 3 });
     report.redacted = redactReply(`ERROR: Invalid Username/Password: |6666|${PASSWORD}|0|1|BAD|0|api|SELECT pass='${PASSWORD}';|\n`);
 
     const creds = { source: "crm", user: "6666", pass: PASSWORD };
