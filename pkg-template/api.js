@@ -321,7 +321,8 @@ export function makeApi(glue, isReady) {
       const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage, this.#serverVersion, false));
       if (built.issues) {
         const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
-        if (fixedStage) out.stage = fixedStage;
+        const stage = fixedStage ?? mergedFields(request).stage;
+        if (["INGROUPTRANSFER", "EXTENSIONTRANSFER", "HANGUP"].includes(stage)) out.stage = stage;
         return out;
       }
       const stage = built.stage;
