@@ -96,6 +96,8 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
       o[name] = await at(path, opts).transfer({ ...req, callId: `F${name}`.slice(0, 20) });
     }
     o.refused = await new TransferClient({ endpoint: `${refusedUrl}/agc/api.php`, defaults: creds }).transfer(req);
+    // `.invalid` never resolves (RFC 6761): the lookup fails, nothing is sent.
+    o.noSuchHost = await new TransferClient({ endpoint: "http://no-such-host.invalid/agc/api.php", defaults: creds, timeoutMs: 5000 }).transfer(req);
     o.invalid = await shared.transfer({ ...req, ingroup: "SALESLINE " });
     o.notAString = await shared.transfer({ ...req, agentUser: 1028 });
     const preAborted = new AbortController();
