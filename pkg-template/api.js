@@ -226,9 +226,9 @@ const HANGUP = "HANGUP";
 
 /**
  * @param {typeof import("./vicidial_xfer.js")} glue
- * @param {() => boolean} isReady
+ * @param {() => boolean} [isReady] whether the wasm is loaded (default: always, as for glue loaded synchronously)
  */
-export function makeApi(glue, isReady) {
+export function makeApi(glue, isReady = () => true) {
   const need = (what) => {
     if (!isReady()) {
       throw new Error(
