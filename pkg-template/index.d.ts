@@ -91,19 +91,19 @@ interface CommonFields {
   status?: string;
 }
 
-/** INGROUPTRANSFER without `stage`: what `validateTransfer`, `buildTransfer` and `TransferClient.transfer` take. */
+/** INGROUPTRANSFER (`stage` may be left out): what `validateTransfer`, `buildTransfer` and `TransferClient.transfer` take. */
 export interface TransferRequest extends CommonFields {
   /** ONE in-group ID (`[A-Za-z0-9_]{2,20}`) or exactly `DEFAULTINGROUP`. */
   ingroup: string;
   phoneNumber?: never;
-  stage?: never;
+  stage?: "INGROUPTRANSFER";
 }
 
-/** HANGUP without `stage`: what `TransferClient.hangup` takes. */
+/** HANGUP (`stage` may be left out): what `TransferClient.hangup` takes. */
 export interface HangupRequest extends CommonFields {
   ingroup?: never;
   phoneNumber?: never;
-  stage?: never;
+  stage?: "HANGUP";
 }
 
 /** Any stage: what `validateCallControl`, `buildCallControl` and `TransferClient.callControl` take. */
@@ -263,7 +263,7 @@ export type TransferOutcome =
   | (OutcomeBase & { code: "TRANSFERRED"; httpStatus: number; reply: Reply<"TRANSFERRED"> })
   | (OutcomeBase & { code: "HUNGUP"; httpStatus: number; reply: Reply<"HUNGUP"> })
   | (OutcomeBase & { ok: false; code: "PROXY_REFUSED"; httpStatus: number; proxyCode: string; reason: string; retryAfter?: number; reply: ReplyFields })
-  | (OutcomeBase & { ok: false; code: "INVALID_REQUEST"; issues: FieldIssue[] })
+  | (Omit<OutcomeBase, "stage"> & { ok: false; code: "INVALID_REQUEST"; issues: FieldIssue[]; stage?: Stage })
   | (OutcomeBase & { ok: false; code: "TIMEOUT" | "NETWORK_ERROR" | "ABORTED" })
   | (OutcomeBase & { ok: false; code: "REDIRECTED"; reply?: ReplyFields })
   | (OutcomeBase & { ok: false; code: "REPLY_TOO_LARGE"; httpStatus: number; raw: string })
@@ -330,7 +330,7 @@ export declare function validateCallControl(request: CallControlRequest, options
 export declare function buildCallControl(request: CallControlRequest, options?: VersionOptions): BuiltRequest;
 /** Decodes a query string or form body of any stage (for proxies). */
 export declare function decodeCallControl(encoded: string, options?: VersionOptions): Decoded;
-/** INGROUPTRANSFER shorthand of `validateCallControl` (a `stage` key is refused). */
+/** INGROUPTRANSFER shorthand of `validateCallControl` (another `stage` is STAGE_NOT_VALID). */
 export declare function validateTransfer(request: TransferRequest, options?: VersionOptions): FieldIssue[];
 /** INGROUPTRANSFER shorthand of `buildCallControl`. */
 export declare function buildTransfer(request: TransferRequest, options?: VersionOptions): BuiltRequest;

@@ -32,23 +32,24 @@ fn not_a_string(field: Field) -> String {
     binding_issue(js_key(field), "NOT_A_STRING", &message)
 }
 
-fn unknown_field(key: &str, fixed_stage: bool) -> String {
+fn unknown_field(key: &str) -> String {
     let mut message = String::from(key);
-    message.push_str(if fixed_stage {
-        " is set by this function: use callControl / validateCallControl / buildCallControl to choose the stage"
-    } else {
-        " is not a request field (stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status)"
-    });
+    message.push_str(" is not a request field (stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status)");
     binding_issue(key, "UNKNOWN_FIELD", &message)
 }
 
 /// Every problem of `fields` (wrong types and unknown keys first), and the
 /// draft when there is none.
 fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Vec<String>, Option<crate::CallControlRequest>) {
-    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k, false)).collect();
-    let stage_given = fields.get(Field::Stage).is_some() || !fields.is_string_or_absent(Field::Stage);
-    if fixed_stage.is_some() && stage_given {
-        issues.push(unknown_field("stage", true));
+    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k)).collect();
+    // A shorthand takes its own stage word (so a decoded request builds again), no other.
+    if let Some(fixed) = fixed_stage {
+        if !fields.is_string_or_absent(Field::Stage) || fields.get(Field::Stage).is_some_and(|s| s != fixed) {
+            let mut message = String::from("Stage must be ");
+            message.push_str(fixed);
+            message.push_str(" here: use callControl / validateCallControl / buildCallControl for another stage");
+            issues.push(binding_issue("stage", "STAGE_NOT_VALID", &message));
+        }
     }
     let wrong_type = |f: &Field| !(fields.is_string_or_absent(*f) || fixed_stage.is_some() && *f == Field::Stage);
     issues.extend(Field::ALL.into_iter().filter(wrong_type).map(not_a_string));
@@ -135,15 +136,12 @@ pub fn parse(body: &str, secret: Option<String>) -> String {
 }
 
 /// `redactReply(body, { secret, maxBytes })`: the body without passwords,
-/// at most `max_bytes` (default 512, at most 1 MiB).
+/// at most `max_bytes` (default 512; the wrapper refuses anything but a
+/// whole number from 0 to 1 MiB with a RangeError).
 #[wasm_bindgen(js_name = redactReply)]
-pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<f64>) -> Result<String, JsValue> {
-    let max = match max_bytes {
-        None => MAX_EXCERPT,
-        Some(m) if (0.0..=1_048_576.0).contains(&m) && (m as usize) as f64 == m => m as usize,
-        Some(_) => return Err(js_sys::RangeError::new("maxBytes must be a whole number from 0 to 1048576").into()),
-    };
-    Ok(redact(body, secret.as_deref(), max))
+pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<u32>) -> String {
+    let max = max_bytes.map_or(MAX_EXCERPT, |m| (m as usize).min(1 << 20));
+    redact(body, secret.as_deref(), max)
 }
 
 /// How the JavaScript fetch ended (`conclude`'s `transport`).

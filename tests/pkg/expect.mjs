@@ -62,7 +62,8 @@ export function checkReport(report, scenarios, { refusedIndistinct = false } = {
   assert.match(cc.extPlus.find((i) => i.field === "phoneNumber").message, /\+/);
   assert.deepEqual([cc.extBuilt.stage, cc.extBuilt.body], ["EXTENSIONTRANSFER", "agent_user=1028&function=ra_call_control&stage=EXTENSIONTRANSFER&value=Y1&phone_number=7275559999"]);
   assert.deepEqual(codes(cc.unknownKey), ["callID:UNKNOWN_FIELD"]);
-  assert.deepEqual(codes(cc.stageInShorthand), ["stage:UNKNOWN_FIELD"]);
+  assert.deepEqual(codes(cc.stageInShorthand), ["stage:STAGE_NOT_VALID"]);
+  assert.deepEqual(cc.sameStageInShorthand, []);
   assert.deepEqual(codes(cc.dashAny), ["agentUser:NEEDS_NEWER_VERSION"]);
   assert.match(cc.dashAny[0].message, /2\.14-75 and newer: pass serverVersion/);
   assert.equal(cc.dashAny[0].since, "2.14-75");
@@ -73,6 +74,8 @@ export function checkReport(report, scenarios, { refusedIndistinct = false } = {
   assert.deepEqual(cc.unreadable, { name: "RangeError", code: "VERSION_UNREADABLE", isRangeError: true });
   assert.deepEqual([cc.decodedHangup.ok, cc.decodedHangup.request.stage, cc.decodedHangup.request.callId], [true, "HANGUP", "Y0315201639000402027"]);
   assert.deepEqual([cc.decodeTransferOfHangup.ok, codes(cc.decodeTransferOfHangup.issues)[0]], [false, "stage:UNSUPPORTED_STAGE"]);
+
+  assert.deepEqual([report.maxBytes, report.cut], [[true, true, true, true], "abc"]);
 
   const o = report.outcomes;
   const brief = (x) => [x.code, x.ok, x.outcomeUnknown];
@@ -107,6 +110,7 @@ export function checkReport(report, scenarios, { refusedIndistinct = false } = {
   // A refused connection: nothing sent where the runtime lets us tell (not browsers, not workerd).
   assert.deepEqual(brief(o.refused), ["NETWORK_ERROR", false, refusedIndistinct], JSON.stringify(o.refused));
   if (!refusedIndistinct) assert.match(o.refused.message, /^Connection refused: nothing was sent/);
+  assert.deepEqual(brief(o.noSuchHost), ["NETWORK_ERROR", false, refusedIndistinct], JSON.stringify(o.noSuchHost));
   // Every stage through the client; the never-retry memory per stage.
   assert.deepEqual([...brief(o.hangup), o.hangup.stage], ["HUNGUP", true, false, "HANGUP"]);
   assert.deepEqual([o.hangupAgain.code, o.hangupAgain.likelyAlreadyEnded, o.hangupAgain.likelyAlreadyTransferred], ["NO_ACTIVE_CALL", true, false]);

@@ -35,6 +35,7 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
     cc.extBuilt = buildCallControl({ stage: "EXTENSIONTRANSFER", agentUser: "1028", callId: "Y1", phoneNumber: "7275559999" });
     cc.unknownKey = validateCallControl({ ...hangup, callID: "Y1" });
     cc.stageInShorthand = validateTransfer({ stage: "HANGUP", agentUser: "1028", callId: "Y1", ingroup: "SALESLINE" });
+    cc.sameStageInShorthand = validateTransfer({ stage: "INGROUPTRANSFER", agentUser: "1028", callId: "Y1", ingroup: "SALESLINE" });
     cc.dashAny = validateCallControl({ ...hangup, agentUser: "ra-1028" });
     cc.dash82 = validateCallControl({ ...hangup, agentUser: "ra-1028" }, { serverVersion: "VERSION: 2.14-82|BUILD: 250122-1010|" });
     cc.dash72 = validateCallControl({ ...hangup, agentUser: "ra-1028" }, { serverVersion: "2.14-72" });
@@ -56,6 +57,15 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
     }
     report.decoded = decodeTransfer(report.built.body, { serverVersion: "2.14-82" });
     report.decodedAny = decodeTransfer(report.built.body);
+    report.maxBytes = [-1, 1.5, "3", 1048577].map((max) => {
+      try {
+        redactReply("abcdef", { maxBytes: max });
+        return null;
+      } catch (e) {
+        return e instanceof RangeError;
+      }
+    });
+    report.cut = redactReply("abcdef", { maxBytes: 3 });
     report.redacted = redactReply(`ERROR: Invalid Username/Password: |6666|${PASSWORD}|0|1|BAD|0|api|SELECT pass='${PASSWORD}';|\n`);
 
     const creds = { source: "crm", user: "6666", pass: PASSWORD };
@@ -86,6 +96,8 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
       o[name] = await at(path, opts).transfer({ ...req, callId: `F${name}`.slice(0, 20) });
     }
     o.refused = await new TransferClient({ endpoint: `${refusedUrl}/agc/api.php`, defaults: creds }).transfer(req);
+    // `.invalid` never resolves (RFC 6761): the lookup fails, nothing is sent.
+    o.noSuchHost = await new TransferClient({ endpoint: "http://no-such-host.invalid/agc/api.php", defaults: creds, timeoutMs: 5000 }).transfer(req);
     o.invalid = await shared.transfer({ ...req, ingroup: "SALESLINE " });
     o.notAString = await shared.transfer({ ...req, agentUser: 1028 });
     const preAborted = new AbortController();
