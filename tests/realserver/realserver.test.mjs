@@ -234,6 +234,18 @@ function defineSuite() {
         assert.deepEqual(pkg.buildTransfer(rest, { serverVersion: version }), build(pkg, request, version));
       });
 
+      test("an in-group containing DEFAULTINGROUP is replaced whole by the server, so the package refuses it", async () => {
+        const request = ig(IN, "SALES_DEFAULTINGROUP");
+        assert.deepEqual(validate(pkg, request, version).map((i) => [i.field, i.code]), [["ingroup", "DEFAULTINGROUP_MISUSED"]]);
+        // sent by hand (not by the package): the server transfers to the call's default in-group
+        const wire = new URLSearchParams({ source: "crm", user: "6666", pass: "1234", agent_user: "1028", function: "ra_call_control", stage: "INGROUPTRANSFER", value: IN, ingroup_choices: request.ingroup }).toString();
+        await srv.reseed();
+        const before = await srv.snapshot();
+        const res = await srv.request(serverOf(version), "POST", wire);
+        assert.equal(res.body, successLine(request));
+        assert.deepStrictEqual(await srv.snapshot(), afterSuccess(before, { ...request, ingroup: "DEFAULTINGROUP" }));
+      });
+
       test("TransferClient (the package's own fetch) for each stage, with serverVersion", async () => {
         const s = serverOf(version);
         const client = new pkg.TransferClient({ endpoint: `http://127.0.0.1:${s.port}/agc/api.php`, timeoutMs: 20_000, serverVersion: version });
