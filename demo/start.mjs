@@ -13,6 +13,7 @@ import {
   ROOT,
   capnpConfig,
   diskService,
+  proxyWorkerService,
   startWorkerd,
   waitForHttp,
   workerService,
@@ -64,7 +65,8 @@ export function demoConfig({ port, root = ROOT }) {
           PKG: { service: 'pkg' },
         },
       }),
-      workerService({ name: 'proxy', entry: 'proxy/worker.mjs', bindings: proxyBindings }),
+      // The proxy names no sandbox: its upstream is the service binding UPSTREAM (proxy/README.md).
+      proxyWorkerService({ name: 'proxy', bindings: { ...proxyBindings, UPSTREAM_URL: 'http://upstream.internal/agc/api.php', SANDBOX: undefined, UPSTREAM: { service: 'sandbox' }, OWNERSHIP_CHECK: 'off' } }),
       workerService({ name: 'sandbox', entry: 'sandbox/worker.mjs' }),
       diskService('www', path.join(root, 'www')),
       diskService('pkg', path.join(root, 'pkg')),

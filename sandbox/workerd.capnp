@@ -17,10 +17,14 @@ const sandboxWorker :Workerd.Worker = (
     (name = "php-request.mjs", esModule = embed "php-request.mjs"),
     (name = "php-noise.mjs", esModule = embed "php-noise.mjs"),
     (name = "seeds.mjs", esModule = embed "seeds.mjs"),
+    (name = "versions.mjs", esModule = embed "versions.mjs"),
+    (name = "non-agent.mjs", esModule = embed "non-agent.mjs"),
+    (name = "states.mjs", esModule = embed "states.mjs"),
   ],
   compatibilityDate = "2024-09-23",
   bindings = [
-    (name = "SANDBOX_SEED", text = "default"),
+    (name = "SANDBOX_SEED", text = "nonagent"),  # seed.sql + seed-nonagent.sql (naapi/napass99)
+    (name = "SANDBOX_API_VERSION", text = "2.14-82"),
     (name = "SANDBOX_API_ACTIVE", text = "1"),
     (name = "SANDBOX_STRICT_SQL", text = "0"),
     (name = "SANDBOX_DISPLAY_ERRORS", text = "0"),
