@@ -1,96 +1,482 @@
 // The curated API over wasm-bindgen's glue. Each entry file (index.js for
-// browsers, node.js, workerd.js) passes the glue it loaded.
+// browsers, node.js, workerd.js, inline.js) passes the glue it loaded and a
+// function telling whether the wasm is ready.
 //
-// Requests cross into wasm as their seven fields (strings or undefined)
-// plus a bitmask of fields that held anything else (reported as
+// The wasm validates, builds, parses and concludes; the fetch lives here,
+// with the timeout, abort handling, redirect refusal and reply cap. No wasm
+// object is held between calls: a failure of one call cannot break the
+// next.
+//
+// A request crosses into wasm as ONE JSON object text built from its own
+// enumerable properties (values that are not strings as 0, reported as
 // NOT_A_STRING, never converted); results come back as one JSON string.
 
 const DEFAULT_TIMEOUT_MS = 15000;
-const FIELDS = ["source", "user", "pass", "agentUser", "callId", "ingroup", "status"];
+/** Replies are read up to this many bytes, as the proxy does; a longer one is REPLY_TOO_LARGE. */
+export const MAX_REPLY_BYTES = 256 * 1024;
+/** How many call IDs a client remembers as possibly moved (as the core's log). */
+const LOG_CAPACITY = 64;
+const FIELDS = ["stage", "source", "user", "pass", "agentUser", "callId", "ingroup", "phoneNumber", "status"];
+/** Proxy codes for which the upstream may have acted (contracts.md). */
+const UPSTREAM_FAULTS = new Set([
+  "UPSTREAM_TIMEOUT", "UPSTREAM_BODY_TIMEOUT", "UPSTREAM_CONNECTION_FAILED",
+  "UPSTREAM_HTTP_ERROR", "UPSTREAM_SERVER_ERROR", "UPSTREAM_REPLY_TOO_LARGE",
+]);
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Headers a runtime sets itself or browsers silently drop (Fetch's forbidden
+// request headers), and Content-Type, which the client sets.
+const RESERVED_HEADERS = new Set([
+  "accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
+  "connection", "content-length", "content-type", "cookie", "cookie2", "date", "dnt", "expect", "host",
+  "keep-alive", "origin", "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
+]);
 
-/** `[source, user, pass, agentUser, callId, ingroup, status, notStrings]`. */
-function fieldsOf(request) {
-  if (request === null || typeof request !== "object") {
-    throw new TypeError("the transfer request must be an object");
+/** Thrown by `buildCallControl` / `buildTransfer` for an invalid request; `issues` says what is wrong. */
+export class TransferValidationError extends Error {
+  constructor(issues) {
+    super(`invalid request: ${issues.map((i) => i.message).join("; ")}`);
+    this.name = "TransferValidationError";
+    this.issues = issues;
   }
-  const args = new Array(8);
-  let notStrings = 0;
-  for (let i = 0; i < 7; i++) {
-    const value = request[FIELDS[i]];
-    if (typeof value === "string") args[i] = value;
-    else if (value !== undefined && value !== null) notStrings |= 1 << i;
-  }
-  args[7] = notStrings;
-  return args;
 }
 
-function validationError(issues) {
-  const error = new Error(`invalid transfer request: ${issues.map((i) => i.message).join("; ")}`);
-  error.name = "TransferValidationError";
-  error.issues = issues;
-  return error;
+/** Checks every header now, so that no call can fail on one later. Never shows a value. */
+function checkedHeaders(headers) {
+  if (headers === undefined || headers === null) return [];
+  const proto = typeof headers === "object" ? Object.getPrototypeOf(headers) : undefined;
+  if (proto !== Object.prototype && proto !== null) {
+    throw new TypeError("headers must be a plain object of header name -> string value (not a Headers, Map or array)");
+  }
+  const seen = new Set();
+  const out = [];
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (!TOKEN.test(name)) throw new TypeError(`header name ${JSON.stringify(name.slice(0, 64))} is not a valid HTTP header name`);
+    const lower = name.toLowerCase();
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith("proxy-") || lower.startsWith("sec-")) {
+      throw new TypeError(`header ${name} cannot be set: the runtime sets it itself or browsers silently drop it`);
+    }
+    if (seen.has(lower)) throw new TypeError(`header ${name} is given twice (header names are case-insensitive)`);
+    seen.add(lower);
+    if (typeof value !== "string") throw new TypeError(`header ${name} must be a string`);
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c !== 9 && (c < 0x20 || c > 0x7e)) {
+        throw new TypeError(`header ${name}: its value has a character that is not printable ASCII at position ${i}`);
+      }
+    }
+    if (/^[ \t]|[ \t]$/.test(value)) {
+      throw new TypeError(`header ${name}: its value has leading or trailing whitespace, which fetch would silently remove`);
+    }
+    out.push([name, value]);
+  }
+  return out;
 }
 
-/** @param {typeof import("./vicidial_xfer.js")} glue */
-export function makeApi(glue) {
+function checkedEndpoint(endpoint) {
+  if (typeof endpoint !== "string") throw new TypeError("endpoint must be an absolute http(s) URL string");
+  let url;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new TypeError("endpoint must be an absolute http(s) URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") throw new TypeError("endpoint must be an absolute http(s) URL");
+  if (url.username || url.password) throw new TypeError("endpoint must not contain a user name or password (pass credentials as fields or headers)");
+  if (url.hash) throw new TypeError("endpoint must not contain a #fragment");
+  return url;
+}
+
+function checkedSignal(options) {
+  if (options !== undefined && options !== null && typeof options !== "object") throw new TypeError("options must be an object");
+  const signal = options?.signal;
+  if (signal === undefined || signal === null) return undefined;
+  if (typeof signal !== "object" || typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function") {
+    throw new TypeError("signal must be an AbortSignal");
+  }
+  return signal;
+}
+
+/** The error codes along an error's `cause` chain, and its messages (never shown: they may hold a URL). */
+function describe(error) {
+  const parts = [];
+  for (let e = error, depth = 0; e && depth < 5; e = e.cause, depth++) {
+    if (typeof e !== "object" && typeof e !== "function") {
+      parts.push(String(e));
+      break;
+    }
+    for (const k of ["code", "errno", "name", "message"]) if (e[k] !== undefined) parts.push(String(e[k]));
+  }
+  return parts.join(" ");
+}
+
+// A connection that was never made: the request cannot have reached the
+// server. Node (undici): cause.code ECONNREFUSED / ENOTFOUND / EAI_AGAIN;
+// Deno: "Connection refused (os error 111)" / "dns error"; Bun: code
+// "ConnectionRefused". Browsers say only "Failed to fetch" and workerd
+// "Network connection lost." for every failure (refused, reset, CORS):
+// there a refused connection stays NETWORK_ERROR, outcome unknown.
+const NEVER_CONNECTED =
+  /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EAI_NONAME|ConnectionRefused|Connection refused|os error 111|dns error|failed to lookup address|Name or service not known|No address associated/;
+const NEVER_CONNECTED_CAUSE = /ECONNREFUSED|ConnectionRefused|Connection refused|os error 111/;
+
+function notConnectedCause(error) {
+  const text = describe(error);
+  if (!NEVER_CONNECTED.test(text)) return undefined;
+  return NEVER_CONNECTED_CAUSE.test(text) ? "CONNECTION_REFUSED" : "HOST_NOT_FOUND";
+}
+
+// How a fetch ended: `conclude`'s transport argument (src/wasm/bindings.rs).
+const RESPONSE = 0, TIMEOUT = 1, NETWORK = 2, ABORTED = 3, NOT_SENT_ABORTED = 4, NOT_SENT_REFUSED = 5, NOT_SENT_INVALID_URL = 6, OPAQUE_REDIRECT = 7;
+
+/** A failed fetch or body read. `responded`: reply headers had arrived. */
+function failureKind(error, why, responded) {
+  if (why === "timeout") return TIMEOUT;
+  if (why === "abort") return ABORTED;
+  const cause = responded ? undefined : notConnectedCause(error);
+  if (cause === "CONNECTION_REFUSED") return NOT_SENT_REFUSED;
+  if (cause) return NOT_SENT_INVALID_URL;
+  return NETWORK;
+}
+
+/** Reads at most `cap` bytes of the body as UTF-8 (as `text()` would); cancels the rest. */
+async function readCapped(response, cap) {
+  if (!response.body) return { text: await response.text(), cut: false };
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.byteLength > cap) {
+      text += decoder.decode(value.subarray(0, cap - total), { stream: true });
+      reader.cancel().catch(() => {});
+      return { text, cut: true };
+    }
+    total += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+  }
+  return { text: text + decoder.decode(), cut: false };
+}
+
+function retryAfterOf(headers) {
+  const v = headers.get("Retry-After")?.trim();
+  return v && /^\d{1,9}$/.test(v) ? Number(v) : undefined;
+}
+
+const PROXY_LINE = /^ERROR: proxy ([A-Z][A-Z0-9_]*) - [^\n]*\n?$/;
+
+/**
+ * The proxy's code: its `X-Proxy-Error` header or, where CORS hides the
+ * header, a non-2xx reply that is exactly one proxy line.
+ */
+function proxyErrorOf(response, text) {
+  const header = response.headers.get("X-Proxy-Error")?.trim();
+  if (header) return header;
+  const line = response.status >= 400 ? PROXY_LINE.exec(text) : null;
+  return line ? line[1] : undefined;
+}
+
+/** One fetch with the deadline and the caller's signal, the body read up to the cap. */
+async function exchange(url, init, timeoutMs, signal) {
+  const controller = new AbortController();
+  let why;
+  const timer = setTimeout(() => {
+    why ??= "timeout";
+    controller.abort(new DOMException("The request timed out", "TimeoutError"));
+  }, timeoutMs);
+  const onAbort = () => {
+    why ??= "abort";
+    controller.abort(new DOMException("The request was aborted", "AbortError"));
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    let request;
+    try {
+      request = new Request(url, { ...init, redirect: "manual", signal: controller.signal });
+    } catch {
+      return { kind: NOT_SENT_INVALID_URL };
+    }
+    let response;
+    try {
+      response = await fetch(request);
+    } catch (error) {
+      return { kind: failureKind(error, why, false) };
+    }
+    if (response.type === "opaqueredirect") return { kind: OPAQUE_REDIRECT };
+    if (response.status >= 300 && response.status < 400) {
+      response.body?.cancel().catch(() => {});
+      return { kind: RESPONSE, response, text: "" };
+    }
+    try {
+      const { text, cut } = await readCapped(response, MAX_REPLY_BYTES);
+      return { kind: RESPONSE, response, text, cut };
+    } catch (error) {
+      return { kind: failureKind(error, why, true), response };
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+const INGROUPTRANSFER = "INGROUPTRANSFER";
+const HANGUP = "HANGUP";
+
+/**
+ * @param {typeof import("./vicidial_xfer.js")} glue
+ * @param {() => boolean} isReady
+ */
+export function makeApi(glue, isReady) {
+  const need = (what) => {
+    if (!isReady()) {
+      throw new Error(
+        `vicidial-xfer is not initialized: call \`await init()\` (or \`initSync({ module })\`) once, before ${what}()`,
+      );
+    }
+  };
+
+  /** Throws for an unusable serverVersion; else the wasm's JSON parsed. */
+  const answer = (json) => {
+    const v = JSON.parse(json);
+    if (v && v.versionError) {
+      const error = new RangeError(v.versionError.message);
+      error.code = v.versionError.code;
+      throw error;
+    }
+    return v;
+  };
+
+  const callControl = (what, request, options, fixedStage, validateOnly, defaults) => {
+    need(what);
+    return answer(glue.callControl(requestText(request, defaults), fixedStage, versionOf(options), validateOnly));
+  };
+
+  const decode = (what, encoded, options, stage) => {
+    need(what);
+    if (typeof encoded !== "string") throw new TypeError(`${what} takes the encoded query or body as a string`);
+    return answer(glue.decode(encoded, versionOf(options), stage));
+  };
+
   class TransferClient {
-    #inner;
+    #endpoint;
+    #get;
+    #headers;
     #timeoutMs;
+    #defaults;
+    #serverVersion;
+    /** Upper-cased call ID -> the stage of an attempt that acted or may have, oldest first. */
+    #acted = new Map();
 
     constructor(options) {
-      const timeoutMs = options?.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      if (options === null || typeof options !== "object") throw new TypeError("TransferClient options must be an object");
+      this.#endpoint = checkedEndpoint(options.endpoint);
+      const method = options.method ?? "POST";
+      if (method !== "POST" && method !== "GET") throw new TypeError('method must be "POST" or "GET"');
+      this.#get = method === "GET";
+      const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       if (typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > 2147483647) {
         throw new TypeError("timeoutMs must be a positive number of milliseconds");
       }
       this.#timeoutMs = timeoutMs;
-      this.#inner = new glue.TransferClient(options);
+      this.#headers = checkedHeaders(options.headers);
+      this.#serverVersion = versionOf(options);
+      // Checked now when the wasm is loaded (else at the first call).
+      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl("{}", HANGUP, this.#serverVersion, true));
+      const defaults = options.defaults ?? {};
+      if (defaults === null || typeof defaults !== "object") throw new TypeError("defaults must be an object");
+      this.#defaults = {};
+      for (const key of Object.keys(defaults)) {
+        if (!FIELDS.includes(key) || key === "stage") throw new TypeError(`defaults has an unknown key ${JSON.stringify(key.slice(0, 64))} (allowed: ${FIELDS.filter((k) => k !== "stage").join(", ")})`);
+        this.#defaults[key] = defaults[key];
+      }
     }
 
-    // fetch rejects with the abort reason, and gloo-net only understands
-    // Error objects: so the caller's signal is relayed through our own
-    // controller, always with a DOMException.
+    #remember(callId, stage) {
+      const key = callId.toUpperCase();
+      if (this.#acted.has(key)) return;
+      if (this.#acted.size === LOG_CAPACITY) this.#acted.delete(this.#acted.keys().next().value);
+      this.#acted.set(key, stage);
+    }
+
+    /** One stage on one call (`request.stage`, or the shorthand's). Never retries; resolves to an outcome for every failure. */
+    async callControl(request, options) {
+      return this.#send("callControl", request, options, undefined);
+    }
+
+    /** INGROUPTRANSFER (`request` without `stage`). */
     async transfer(request, options) {
-      const args = fieldsOf(request);
-      const controller = new AbortController();
-      const timer = setTimeout(
-        () => controller.abort(new DOMException("The transfer timed out", "TimeoutError")),
-        this.#timeoutMs,
-      );
-      const signal = options?.signal;
-      const onAbort = () => controller.abort(new DOMException("The transfer was aborted", "AbortError"));
-      if (signal) {
-        if (signal.aborted) onAbort();
-        else signal.addEventListener("abort", onAbort, { once: true });
-      }
-      try {
-        return JSON.parse(await this.#inner.transfer(...args, controller.signal));
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-      }
+      return this.#send("transfer", request, options, INGROUPTRANSFER);
     }
 
-    free() {
-      this.#inner.free();
+    /** HANGUP (`request` without `stage`). */
+    async hangup(request, options) {
+      return this.#send("hangup", request, options, HANGUP);
     }
+
+    async #send(what, request, options, fixedStage) {
+      need(what);
+      const signal = checkedSignal(options);
+      const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage, this.#serverVersion, false));
+      if (built.issues) {
+        const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
+        if (fixedStage) out.stage = fixedStage;
+        return out;
+      }
+      const stage = built.stage;
+      const fields = mergedFields(request, this.#defaults);
+      const secret = fields.pass;
+      const callId = fields.callId;
+      const earlier = this.#acted.get(callId.toUpperCase());
+      const conclude = (kind, status = 0, text = "", proxyError, retryAfter, replayed = false) =>
+        JSON.parse(glue.conclude(stage, callId, kind, status, text, secret, earlier, proxyError, retryAfter, replayed));
+      let outcome;
+      if (signal?.aborted) outcome = conclude(NOT_SENT_ABORTED);
+      else {
+        const headers = new Headers(this.#headers);
+        let url = this.#endpoint.href;
+        const init = { method: this.#get ? "GET" : "POST", headers };
+        if (this.#get) url += (this.#endpoint.search ? "&" : "?") + built.query;
+        else {
+          headers.set("Content-Type", "application/x-www-form-urlencoded");
+          init.body = built.body;
+        }
+        const got = await exchange(url, init, this.#timeoutMs, signal);
+        const r = got.response;
+        if (got.kind !== RESPONSE) {
+          outcome = conclude(got.kind);
+          if (r) outcome.httpStatus = r.status; // the headers came, the body failed
+        } else if (got.cut) {
+          outcome = {
+            ok: false, stage, code: "REPLY_TOO_LARGE",
+            message: `The reply is longer than ${MAX_REPLY_BYTES} bytes and was cut: it is not a VICIdial reply; the server may have acted: do not retry, check the call`,
+            outcomeUnknown: true, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, httpStatus: r.status,
+            raw: glue.redactReply(got.text, secret, undefined), replayed: false,
+          };
+        } else {
+          const replayed = r.headers.get("X-Proxy-Replayed")?.trim() === "true";
+          outcome = conclude(RESPONSE, r.status, got.text, proxyErrorOf(r, got.text), retryAfterOf(r.headers), replayed);
+        }
+      }
+      if (outcome.ok || outcome.outcomeUnknown) this.#remember(callId, stage);
+      return outcome;
+    }
+
+    /**
+     * The proxy's view of the agent's current call (`GET /proxy/current-call`
+     * on the endpoint's origin): `{ ok: true, code: "CURRENT_CALL", agentUser,
+     * callId, status, subStatus, movable }` or a typed failure. A read: it
+     * changes nothing, so nothing is ever "outcome unknown". Needs no wasm.
+     */
+    async currentCall(options) {
+      const signal = checkedSignal(options);
+      const fail = (code, message, extra) => ({ ok: false, code, message, ...extra });
+      if (signal?.aborted) return fail("ABORTED", "Aborted before sending");
+      const url = new URL("/proxy/current-call", this.#endpoint).href;
+      const headers = new Headers(this.#headers);
+      headers.set("Accept", "application/json");
+      const got = await exchange(url, { method: "GET", headers }, this.#timeoutMs, signal);
+      const r = got.response;
+      const status = r ? { httpStatus: r.status } : {};
+      switch (got.kind) {
+        case TIMEOUT: return fail("TIMEOUT", "Timed out asking the proxy for the current call", status);
+        case ABORTED: return fail("ABORTED", "Aborted", status);
+        case OPAQUE_REDIRECT: return fail("REDIRECTED", "The current-call endpoint redirected; redirects are never followed");
+        case RESPONSE: break;
+        default: return fail("NETWORK_ERROR", "Network error asking the proxy for the current call", status);
+      }
+      const raw = got.text.slice(0, 512);
+      if (r.status >= 300 && r.status < 400) return fail("REDIRECTED", `HTTP ${r.status}: the current-call endpoint redirected; redirects are never followed`, status);
+      const proxyCode = proxyErrorOf(r, got.text);
+      if (proxyCode) {
+        const reason = /^ERROR: proxy [A-Z0-9_]+ - ([^\n]*)/.exec(got.text)?.[1] ?? "";
+        const out = fail("PROXY_REFUSED", `The proxy refused (${proxyCode})${reason ? `: ${reason}` : ""}`, { ...status, proxyCode, reason, raw });
+        const retryAfter = retryAfterOf(r.headers);
+        if (retryAfter !== undefined) out.retryAfter = retryAfter;
+        return out;
+      }
+      if (got.cut) return fail("REPLY_TOO_LARGE", `The reply is longer than ${MAX_REPLY_BYTES} bytes`, status);
+      if (r.status !== 200) return fail("HTTP_ERROR", `HTTP error ${r.status} from the current-call endpoint`, { ...status, raw });
+      let v;
+      try {
+        v = JSON.parse(got.text);
+      } catch {
+        v = undefined;
+      }
+      const isText = (k) => typeof v?.[k] === "string";
+      if (!v || typeof v !== "object" || !["agentUser", "callId", "status", "subStatus"].every(isText) || typeof v.movable !== "boolean") {
+        return fail("BAD_RESPONSE", "The current-call endpoint answered something that is not its JSON", { ...status, raw });
+      }
+      return { ok: true, code: "CURRENT_CALL", agentUser: v.agentUser, callId: v.callId, status: v.status, subStatus: v.subStatus, movable: v.movable };
+    }
+
+    /** Nothing to free (kept for compatibility: the client holds no wasm memory). */
+    free() {}
   }
 
   return {
     TransferClient,
-    validateTransfer: (request) => JSON.parse(glue.build(...fieldsOf(request), true)),
-    buildTransfer(request) {
-      const built = JSON.parse(glue.build(...fieldsOf(request), false));
-      if (built.issues) throw validationError(built.issues);
+    TransferValidationError,
+    validateCallControl: (request, options) => callControl("validateCallControl", request, options, undefined, true),
+    buildCallControl(request, options) {
+      const built = callControl("buildCallControl", request, options, undefined, false);
+      if (built.issues) throw new TransferValidationError(built.issues);
       return built;
     },
-    decodeTransfer: (encoded) => JSON.parse(glue.decode(String(encoded))),
-    parseReply: (body, options) => JSON.parse(glue.parse(String(body ?? ""), secretOf(options))),
+    validateTransfer: (request, options) => callControl("validateTransfer", request, options, INGROUPTRANSFER, true),
+    buildTransfer(request, options) {
+      const built = callControl("buildTransfer", request, options, INGROUPTRANSFER, false);
+      if (built.issues) throw new TransferValidationError(built.issues);
+      return built;
+    },
+    decodeCallControl: (encoded, options) => decode("decodeCallControl", encoded, options, undefined),
+    decodeTransfer: (encoded, options) => decode("decodeTransfer", encoded, options, INGROUPTRANSFER),
+    parseReply(body, options) {
+      need("parseReply");
+      return JSON.parse(glue.parse(textOf(body), secretOf(options)));
+    },
     redactReply(body, options) {
+      need("redactReply");
       const max = options?.maxBytes;
       if (max !== undefined && typeof max !== "number") throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
-      return glue.redactReply(String(body ?? ""), secretOf(options), max);
+      return glue.redactReply(textOf(body), secretOf(options), max);
     },
   };
+}
+
+/** The request's own enumerable properties over `defaults` (null and undefined mean "not given"). */
+function mergedFields(request, defaults = {}) {
+  if (request === null || typeof request !== "object") throw new TypeError("the request must be an object");
+  const out = { ...defaults };
+  for (const key of Object.keys(request)) {
+    const value = request[key];
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The request as ONE JSON object text for the wasm: every value that is
+ * not a string becomes 0, so the wasm reports it (NOT_A_STRING) and no
+ * toJSON or conversion can change it on the way.
+ */
+function requestText(request, defaults) {
+  const fields = mergedFields(request, defaults);
+  for (const key of Object.keys(fields)) if (typeof fields[key] !== "string") fields[key] = 0;
+  return JSON.stringify(fields);
+}
+
+function versionOf(options) {
+  if (options !== undefined && options !== null && typeof options !== "object") throw new TypeError("options must be an object");
+  const v = options?.serverVersion;
+  if (v !== undefined && typeof v !== "string") throw new TypeError('serverVersion must be a string such as "2.14-82" (or the line function=version answers)');
+  return v;
+}
+
+function textOf(body) {
+  if (typeof body !== "string") throw new TypeError("the reply body must be a string");
+  return body;
 }
 
 function secretOf(options) {

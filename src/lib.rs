@@ -68,7 +68,7 @@ pub mod stage;
 mod text;
 pub mod version;
 
-#[cfg(feature = "wasm")]
+#[cfg(any(feature = "wasm", feature = "client"))]
 pub mod wasm;
 
 pub use client::{Outcome, TransferLog, Transport};
