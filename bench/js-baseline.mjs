@@ -86,12 +86,10 @@ const VERSION_MESSAGES = {
   VERSION_UNREADABLE: 'serverVersion must look like 2.14-82, or be the line function=version answers (VERSION: 2.14-82|BUILD: ...)',
   VERSION_TOO_OLD: 'serverVersion is older than api.php 2.12-47, the oldest version whose rules are known',
 };
-export class VersionError extends RangeError {
-  constructor(code) {
-    super(VERSION_MESSAGES[code]);
-    this.name = 'RangeError';
-    this.code = code;
-  }
+function versionError(code) {
+  const e = new RangeError(VERSION_MESSAGES[code]);
+  e.code = code;
+  return e;
 }
 const cache = new Map();
 
@@ -100,17 +98,18 @@ export function parseVersion(text) {
   let t = trim(text);
   if (t.startsWith('VERSION:')) t = t.slice(8).replace(TRIM_START, '').split('|')[0];
   const m = /^2\.([0-9]{1,4})-([0-9]{1,4})$/.exec(t);
-  if (m === null) throw new VersionError('VERSION_UNREADABLE');
+  if (m === null) throw versionError('VERSION_UNREADABLE');
   const v = V(Number(m[1]), Number(m[2]));
-  if (v.n < OLDEST.n) throw new VersionError('VERSION_TOO_OLD');
+  if (v.n < OLDEST.n) throw versionError('VERSION_TOO_OLD');
   return v;
 }
 
 /** The version of `options.serverVersion`, or null (only the rules every version shares). */
 function targetOf(options) {
+  if (options !== undefined && options !== null && typeof options !== 'object') throw new TypeError('options must be an object');
   const text = options?.serverVersion;
-  if (text === undefined || text === null) return null;
-  if (typeof text !== 'string') throw new TypeError('serverVersion must be a string such as "2.14-82"');
+  if (text === undefined) return null;
+  if (typeof text !== 'string') throw new TypeError('serverVersion must be a string such as "2.14-82" (or the line function=version answers)');
   let v = cache.get(text);
   if (v === undefined) {
     v = parseVersion(text);
@@ -199,37 +198,30 @@ function check(spec, value, version) {
   return null;
 }
 
-const own = (o, k) => Object.prototype.propertyIsEnumerable.call(o, k);
-
-/** The request's fields (own enumerable properties), wrong types and unknown keys. */
+/** The request's fields (own enumerable properties; null and undefined: not given), wrong types and unknown keys. */
 function read(request, fixedStage) {
-  if (typeof request !== 'object' || request === null || Array.isArray(request)) {
-    return { notObject: true };
-  }
+  if (request === null || typeof request !== 'object') throw new TypeError('the request must be an object');
   const values = {};
   const wrong = new Set();
   const issues = [];
-  for (const key in request) {
-    if (!own(request, key)) continue;
+  for (const key of Object.keys(request)) {
     const v = request[key];
-    if (v === undefined) continue;
-    const spec = BY_KEY[key];
-    if (spec === undefined || (fixedStage && key === 'stage')) {
+    if (v === undefined || v === null) continue;
+    if (BY_KEY[key] === undefined) {
       const k = [...key].slice(0, 64).join('');
-      issues.push({
-        field: k,
-        code: 'UNKNOWN_FIELD',
-        message: spec
-          ? `${k} is set by this function: use callControl / validateCallControl / buildCallControl to choose the stage`
-          : `${k} is not a request field (${KEYS_LIST})`,
-      });
+      issues.push({ field: k, code: 'UNKNOWN_FIELD', message: `${k} is not a request field (${KEYS_LIST})` });
     } else if (typeof v === 'string' && v.isWellFormed()) values[key] = v;
-    else if (v !== null) wrong.add(key);
+    else wrong.add(key);
   }
-  if (fixedStage) values.stage = fixedStage;
+  if (fixedStage) {
+    if (values.stage !== undefined || wrong.delete('stage')) {
+      issues.push({ field: 'stage', code: 'UNKNOWN_FIELD', message: 'stage is set by this function: use callControl / validateCallControl / buildCallControl to choose the stage' });
+    }
+    values.stage = fixedStage;
+  }
   for (const spec of FIELDS) {
     if (wrong.has(spec.key)) {
-      issues.push({ field: spec.key, code: 'NOT_A_STRING', message: `${spec.key} must be a string (users and call IDs are text: "1028", not 1028)` });
+      issues.push({ field: spec.key, code: 'NOT_A_STRING', message: `${spec.label} must be a string (users and call IDs are text: "1028", not 1028)` });
     }
   }
   return { values, wrong, issues };
@@ -256,17 +248,14 @@ function problems({ values, wrong, issues }, version) {
   return out;
 }
 
-const NOT_AN_OBJECT = [{ field: 'input', code: 'NOT_AN_OBJECT', message: 'the request must be an object' }];
-
 function validate(request, options, fixedStage) {
-  const version = targetOf(options);
   const fields = read(request, fixedStage);
-  return fields.notObject ? NOT_AN_OBJECT.map((i) => ({ ...i })) : problems(fields, version);
+  return problems(fields, targetOf(options));
 }
 
 export class TransferValidationError extends Error {
   constructor(issues) {
-    super(`invalid transfer request: ${issues.map((i) => i.message).join('; ')}`);
+    super(`invalid request: ${issues.map((i) => i.message).join('; ')}`);
     this.name = 'TransferValidationError';
     this.issues = issues;
   }
@@ -286,9 +275,8 @@ function encode(values, pass) {
 }
 
 function build(request, options, fixedStage) {
-  const version = targetOf(options);
   const fields = read(request, fixedStage);
-  const issues = fields.notObject ? NOT_AN_OBJECT.map((i) => ({ ...i })) : problems(fields, version);
+  const issues = problems(fields, targetOf(options));
   if (issues.length > 0) throw new TransferValidationError(issues);
   const v = fields.values;
   const body = encode(v, v.pass);

@@ -21,7 +21,8 @@
 // GET /sandbox/stats must show every call created here transferred exactly
 // once (0 lost, 0 duplicated).
 //
-//   node bench/load.mjs [--closed 15000] [--concurrency 32] [--serial 2000] [--batch 512] [--json out.json]
+//   node bench/load.mjs [--closed 15000] [--concurrency 32] [--serial 2000] [--batch 512]
+//                       [--memory disk|inmemory] [--json out.json]
 
 import http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -174,7 +175,8 @@ async function transfers(stack, target, n, concurrency) {
 const store = mkdtempSync(path.join(tmpdir(), 'vicidial-xfer-load-'));
 const stack = await startStack(store);
 const out = {
-  stack: 'one workerd: proxy/worker.mjs (OWNERSHIP_CHECK=on via non_agent_api agent_status, CallLedger Durable Object on disk, token for any agent, RATE_LIMIT=1000000) -> sandbox/worker.mjs (seed nonagent) by service binding; a direct socket to the same sandbox',
+  memory: MEMORY,
+  stack: `one workerd: proxy/worker.mjs (OWNERSHIP_CHECK=on via non_agent_api agent_status, CallLedger Durable Object ${MEMORY === 'disk' ? 'on disk' : 'in memory'}, token for any agent, RATE_LIMIT=1000000) -> sandbox/worker.mjs (seed nonagent) by service binding; a direct socket to the same sandbox`,
   generator: `bench/load.mjs (Node http keep-alive, one process); batches of ${BATCH} agents, each with a new live call (not timed), then one transfer per call (timed)`,
   workerdPid: stack.pid,
 };

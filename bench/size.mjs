@@ -5,8 +5,9 @@
 // 2. Per entry of package.json's `exports` (index.js, inline.js, node.js,
 //    node.cjs, workerd.js): the files it loads, found by following every
 //    relative "./name" it mentions (imports, requires, the glue's
-//    `new URL("…wasm", import.meta.url)`), each compressed on its own, as
-//    each is a separate module or fetch.
+//    `new URL("…wasm", import.meta.url)`; not the .wasm for an entry that
+//    passes inlined bytes), each compressed on its own, as each is a
+//    separate module or fetch.
 // 3. Attribution: the release .wasm `make pkg` built
 //    (target/wasm32-unknown-unknown/release), run again through
 //    `wasm-bindgen --keep-debug` and the package's `wasm-opt -Oz --converge`
@@ -58,7 +59,10 @@ const loads = (entry) => {
     for (const m of text.matchAll(specifiers)) visit(m[1] ?? m[2] ?? m[3] ?? m[4]);
   };
   visit(entry);
-  return [...seen];
+  // An entry with the wasm inlined passes those bytes to the glue: its
+  // default `new URL("…wasm")` is never fetched.
+  const files = [...seen];
+  return files.some((f) => f.endsWith('_inline.js')) ? files.filter((f) => !f.endsWith('.wasm')) : files;
 };
 out.entries = [...entries].map((entry) => {
   const files = loads(entry);
