@@ -213,9 +213,10 @@ function read(request, fixedStage) {
     } else if (typeof v === 'string' && v.isWellFormed()) values[key] = v;
     else wrong.add(key);
   }
+  // A shorthand takes its own stage word (so a decoded request builds again), no other.
   if (fixedStage) {
-    if (values.stage !== undefined || wrong.delete('stage')) {
-      issues.push({ field: 'stage', code: 'UNKNOWN_FIELD', message: 'stage is set by this function: use callControl / validateCallControl / buildCallControl to choose the stage' });
+    if (wrong.delete('stage') || (values.stage !== undefined && values.stage !== fixedStage)) {
+      issues.push({ field: 'stage', code: 'STAGE_NOT_VALID', message: `Stage must be ${fixedStage} here: use callControl / validateCallControl / buildCallControl for another stage` });
     }
     values.stage = fixedStage;
   }
