@@ -90,7 +90,8 @@ goal('quick fuzz pass, every target', '0 crashes', quickFuzz ? quickFuzz.targets
   quickFuzz && quickFuzz.targets.every((t) => t.crashes === 0 && t.exit === 0), 'see section 6');
 
 // ------------------------------------------------------------ header
-const commit = sh('git', ['rev-parse', '--short', 'HEAD']);
+// The commit of the run (size.mjs records HEAD first), not of this report.
+const commit = size?.commit ?? sh('git', ['rev-parse', '--short', 'HEAD']);
 const dirty = sh('git', ['status', '--porcelain', '--untracked-files=no', '--', 'src', 'pkg-template', 'proxy', 'sandbox', 'Cargo.toml', 'Cargo.lock']);
 const machine = `${sh('nproc', [])} cores, ${sh('sh', ['-c', "lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1"])}, ${sh('sh', ['-c', "awk '/MemTotal/ {printf \"%.1f GiB\", $2/1048576}' /proc/meminfo"])}, Linux ${sh('uname', ['-r'])}`;
 const tools = {
@@ -103,7 +104,8 @@ const tools = {
   'cargo-fuzz': sh('cargo', ['fuzz', '--version']),
 };
 p('# vicidial-xfer: benchmark results', '');
-p(`Written by \`make bench\` (mk/bench.mk -> bench/run.sh -> bench/report.mjs) on ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC. ` +
+p(`Written by \`make bench\` (mk/bench.mk -> bench/run.sh -> bench/report.mjs), run started ${(steps?.started ?? new Date().toISOString()).replace('T', ' ').slice(0, 16)} UTC` +
+  `; this text regenerated ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC from the run's raw results. ` +
   `Commit measured: \`${commit}\`${dirty ? ` (with uncommitted changes to: ${[...new Set(dirty.split('\n').map((l) => l.slice(3).split('/')[0]))].join(', ')})` : ''}; pkg/ built from it by \`make pkg\` in the same run. ` +
   `Every part ran one after another${steps ? ` (${steps.totalSeconds} s: ${Object.entries(steps.steps).map(([k, s]) => `${k} ${s} s`).join(', ')})` : ''}.`, '');
 p(`Machine: ${machine}; shared with other sessions, so timings are noisy: load average before the run \`${steps?.uptimeBefore ?? '?'}\`, after \`${steps?.uptimeAfter ?? '?'}\`. Everything (load generator included) runs on this machine, on 127.0.0.1.`, '');
