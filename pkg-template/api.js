@@ -17,11 +17,6 @@ export const MAX_REPLY_BYTES = 256 * 1024;
 /** How many call IDs a client remembers as possibly moved (as the core's log). */
 const LOG_CAPACITY = 64;
 const FIELDS = ["stage", "source", "user", "pass", "agentUser", "callId", "ingroup", "phoneNumber", "status"];
-/** Proxy codes for which the upstream may have acted (contracts.md). */
-const UPSTREAM_FAULTS = new Set([
-  "UPSTREAM_TIMEOUT", "UPSTREAM_BODY_TIMEOUT", "UPSTREAM_CONNECTION_FAILED",
-  "UPSTREAM_HTTP_ERROR", "UPSTREAM_SERVER_ERROR", "UPSTREAM_REPLY_TOO_LARGE",
-]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Headers a runtime sets itself or browsers silently drop (Fetch's forbidden
 // request headers), and Content-Type, which the client sets.
@@ -226,9 +221,9 @@ const HANGUP = "HANGUP";
 
 /**
  * @param {typeof import("./vicidial_xfer.js")} glue
- * @param {() => boolean} isReady
+ * @param {() => boolean} [isReady] whether the wasm is loaded (default: always, as for glue loaded synchronously)
  */
-export function makeApi(glue, isReady) {
+export function makeApi(glue, isReady = () => true) {
   const need = (what) => {
     if (!isReady()) {
       throw new Error(
@@ -321,7 +316,8 @@ export function makeApi(glue, isReady) {
       const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage, this.#serverVersion, false));
       if (built.issues) {
         const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
-        if (fixedStage) out.stage = fixedStage;
+        const stage = fixedStage ?? mergedFields(request).stage;
+        if (["INGROUPTRANSFER", "EXTENSIONTRANSFER", "HANGUP"].includes(stage)) out.stage = stage;
         return out;
       }
       const stage = built.stage;
@@ -439,7 +435,9 @@ export function makeApi(glue, isReady) {
     redactReply(body, options) {
       need("redactReply");
       const max = options?.maxBytes;
-      if (max !== undefined && typeof max !== "number") throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
+      if (max !== undefined && !(Number.isInteger(max) && max >= 0 && max <= 1048576)) {
+        throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
+      }
       return glue.redactReply(textOf(body), secretOf(options), max);
     },
   };
