@@ -1,15 +1,22 @@
 // `make demo`: serve the demo page, the proxy and the sandbox VICIdial from
-// one workerd process on http://127.0.0.1:8787 (PORT overrides the port).
-// Stops workerd on Ctrl-C / SIGTERM.
+// one workerd process on http://127.0.0.1:8787 (PORT overrides the port;
+// ALLOWED_ORIGINS, comma- or space-separated, adds origins the proxy accepts,
+// e.g. your own extension's chrome-extension://<id>). Stops workerd on
+// Ctrl-C / SIGTERM.
 
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../tests/support/workerd.mjs';
-import { startDemo, DEMO_TOKEN, DEMO_AGENT } from './start.mjs';
+import { parseExtraOrigins, startDemo, DEMO_TOKEN, DEMO_AGENT } from './start.mjs';
 
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8787 : Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not ${JSON.stringify(process.env.PORT)}`);
+  process.exit(2);
+}
+const extra = parseExtraOrigins(process.env.ALLOWED_ORIGINS ?? '');
+if (extra.errors) {
+  for (const error of extra.errors) console.error(error);
   process.exit(2);
 }
 for (const need of ['pkg/workerd.js', 'pkg/index.js', 'www/index.html', 'sandbox/worker.mjs']) {
@@ -21,7 +28,7 @@ for (const need of ['pkg/workerd.js', 'pkg/index.js', 'www/index.html', 'sandbox
 
 let demo;
 try {
-  demo = await startDemo({ port, stdio: 'inherit' });
+  demo = await startDemo({ port, stdio: 'inherit', extraOrigins: extra.origins });
 } catch (e) {
   console.error(`could not start the demo: ${e.message}`);
   process.exit(1);
@@ -33,6 +40,8 @@ vicidial-xfer demo (workerd pid ${demo.pid})
   Open        ${demo.url}/   (or http://localhost:${demo.port}/)
   Token       ${DEMO_TOKEN}        (the proxy's bearer token)
   Agent       ${DEMO_AGENT}        (the only agent this token may move calls for)
+  Origins     ${demo.origins.join('\n              ')}
+              (the browser origins the proxy accepts; ALLOWED_ORIGINS=... make demo adds more)
   A call      click "Start a sandbox call" on the page, or:
               curl -s -X POST ${demo.url}/sandbox/calls
   Transfer    curl -s -H 'Authorization: Bearer ${DEMO_TOKEN}' \\

@@ -9,6 +9,7 @@
 
 import net from 'node:net';
 import path from 'node:path';
+import { parseConfig } from '../proxy/config.mjs';
 import {
   ROOT,
   capnpConfig,
@@ -36,15 +37,36 @@ export function freePort() {
   });
 }
 
-/** The demo's workerd config for `port` (a real port: the proxy's allowed origins name it). */
-export function demoConfig({ port, root = ROOT }) {
-  const proxyBindings = {
+/**
+ * Splits `ALLOWED_ORIGINS` (comma- or space-separated) and checks each entry
+ * with the proxy's own rule. Returns `{ origins }` or `{ errors }`, one
+ * error per bad entry, naming it (origins are not secret).
+ */
+export function parseExtraOrigins(text = '') {
+  const origins = [];
+  const errors = [];
+  for (const entry of String(text).split(/[\s,]+/).filter(Boolean)) {
+    const parsed = parseConfig({ ...demoProxyBindings(0), ALLOWED_ORIGINS: entry });
+    const problem = parsed.ok ? undefined : parsed.errors.find((e) => e.startsWith('ALLOWED_ORIGINS:'));
+    if (problem) errors.push(`ALLOWED_ORIGINS entry ${JSON.stringify(entry)}: ${problem.slice('ALLOWED_ORIGINS: '.length)}`);
+    else if (!origins.includes(entry)) origins.push(entry);
+  }
+  return errors.length > 0 ? { errors } : { origins };
+}
+
+/** The origins the demo proxy always allows: the page itself and the example extension. */
+export function builtInOrigins(port) {
+  return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, DEMO_EXTENSION_ORIGIN];
+}
+
+function demoProxyBindings(port, extraOrigins = []) {
+  return {
     UPSTREAM_URL: 'sandbox',
     SANDBOX: { service: 'sandbox' },
     VICIDIAL_SOURCE: 'xferdemo',
     VICIDIAL_USER: '6666',
     VICIDIAL_PASS: '1234',
-    ALLOWED_ORIGINS: `http://127.0.0.1:${port},http://localhost:${port},${DEMO_EXTENSION_ORIGIN}`,
+    ALLOWED_ORIGINS: [...new Set([...builtInOrigins(port), ...extraOrigins])].join(','),
     PROXY_TOKEN: DEMO_TOKEN,
     TOKEN_AGENTS: `${DEMO_TOKEN}:${DEMO_AGENT}`,
     RATE_LIMIT: '5',
@@ -52,6 +74,15 @@ export function demoConfig({ port, root = ROOT }) {
     UPSTREAM_TIMEOUT_MS: '10000',
     MAX_BODY_BYTES: '2048',
   };
+}
+
+/**
+ * The demo's workerd config for `port` (a real port: the proxy's allowed
+ * origins name it). `extraOrigins`: more origins the proxy accepts (checked
+ * with parseExtraOrigins first).
+ */
+export function demoConfig({ port, root = ROOT, extraOrigins = [] }) {
+  const proxyBindings = demoProxyBindings(port, extraOrigins);
   return capnpConfig({
     services: [
       workerService({
@@ -74,17 +105,20 @@ export function demoConfig({ port, root = ROOT }) {
 }
 
 /**
- * Starts the demo. `port` 0 (the default) picks a free port.
- * @returns {Promise<{ url: string, port: number, pid: number, stop: () => Promise<void>, exited: Promise<object> }>}
+ * Starts the demo. `port` 0 (the default) picks a free port; `extraOrigins`
+ * adds origins the proxy accepts (throws naming a bad one).
+ * @returns {Promise<{ url: string, port: number, pid: number, origins: string[], stop: () => Promise<void>, exited: Promise<object> }>}
  */
-export async function startDemo({ port = 0, stdio = 'pipe', timeoutMs = 20000 } = {}) {
+export async function startDemo({ port = 0, stdio = 'pipe', timeoutMs = 20000, extraOrigins = [] } = {}) {
+  const checked = parseExtraOrigins(extraOrigins.join(','));
+  if (checked.errors) throw new Error(checked.errors.join('; '));
   const fixed = port !== 0;
   let lastError;
   for (let attempt = 0; attempt < (fixed ? 1 : 3); attempt++) {
     const p = fixed ? port : await freePort();
     let w;
     try {
-      w = await startWorkerd(demoConfig({ port: p }), { sockets: ['http'], stdio, timeoutMs });
+      w = await startWorkerd(demoConfig({ port: p, extraOrigins: checked.origins }), { sockets: ['http'], stdio, timeoutMs });
     } catch (e) {
       lastError = e;
       continue;
@@ -96,7 +130,8 @@ export async function startDemo({ port = 0, stdio = 'pipe', timeoutMs = 20000 } 
       await w.stop();
       throw e;
     }
-    return { url, port: w.ports.http, pid: w.pid, stop: w.stop, exited: w.exited, stderr: w.stderr };
+    const origins = [...new Set([...builtInOrigins(w.ports.http), ...checked.origins])];
+    return { url, port: w.ports.http, pid: w.pid, origins, stop: w.stop, exited: w.exited, stderr: w.stderr };
   }
   throw lastError;
 }
