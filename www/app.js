@@ -45,6 +45,8 @@ const touched = new Set();
 let sending = false;
 /** What the shown outcome was for: the form's key at Send, and a description. */
 let shownFor = null;
+/** How many outcomes were shown (data-renders on #outcome: tests wait on it). */
+let renders = 0;
 
 try {
   await init();
@@ -337,6 +339,7 @@ function renderOutcome(outcome, request, key) {
   $('outcome-empty').hidden = true;
   $('outcome-body').hidden = false;
   const sentAt = new Date().toLocaleTimeString();
+  renders += 1;
   shownFor = { key, text: `${describe(request)}, sent at ${sentAt}` };
 
   const warn = outcome.outcomeUnknown || outcome.likelyAlreadyTransferred || outcome.likelyAlreadyEnded
@@ -380,6 +383,7 @@ function renderOutcome(outcome, request, key) {
   // Text only: the reply can contain markup VICIdial echoed from the request.
   $('raw-text').textContent = hasRaw ? (outcome.raw === '' ? '(empty body)' : outcome.raw) : '';
   markStale();
+  $('outcome').dataset.renders = String(renders);
   bringIntoView($('outcome-card'));
 }
 
