@@ -2,30 +2,40 @@
 // strings, e.g. process.env). Every setting is documented in README.md.
 //
 // parseConfig never throws and never puts a secret's VALUE into an error:
-// errors name the variable only, so they can be logged and shown.
+// errors are "NAME: what is wrong", so they can be logged and shown.
+
+import { parseTokens } from './config-tokens.mjs';
 
 export const DEFAULTS = Object.freeze({
   source: 'xferproxy',
   ratePerSecond: 1,
   rateBurst: 5,
   upstreamTimeoutMs: 10000,
+  bodyTimeoutMs: 5000,
   maxBodyBytes: 2048,
+  replayWindowSeconds: 600,
 });
 
 /** The decoder refuses anything larger, so a bigger body limit is useless. */
 export const MAX_BODY_BYTES_CEILING = 4096;
 
-/** Characters allowed in a bearer token (RFC 6750 b64token). */
-const TOKEN_RE = /^[A-Za-z0-9._~+/-]+=*$/;
-/** An agent user as the server keeps it. */
-const AGENT_RE = /^[A-Za-z0-9_-]{1,20}$/;
 /** A Chromium extension's origin: its ID is 32 letters a-p. */
 const EXTENSION_ORIGIN = /^chrome-extension:\/\/[a-p]{32}$/;
+/** What non_agent_api.php accepts in a password (it filters everything else out). */
+const NONAGENT_PASS_RE = /^[A-Za-z0-9_-]{1,100}$/;
+const NONAGENT_USER_RE = /^[A-Za-z0-9_-]{1,20}$/;
+const VERSION_RE = /^\d{1,3}\.\d{1,3}-\d{1,4}$/;
 
 function text(env, name) {
   const v = env?.[name];
   if (v === undefined || v === null) return '';
   return String(v).trim();
+}
+
+/** A secret used exactly as given (not trimmed). */
+function exact(env, name) {
+  const v = env?.[name];
+  return v === undefined || v === null ? '' : String(v);
 }
 
 function positiveNumber(raw, { integer = false, max = Infinity } = {}) {
@@ -41,95 +51,102 @@ function parseRate(raw) {
   if (!m) return null;
   const n = Number(m[1]);
   if (!(n > 0)) return null;
-  const per = { s: 1, m: 60, h: 3600 }[m[2] ?? 's'];
-  return n / per;
+  return n / { s: 1, m: 60, h: 3600 }[m[2] ?? 's'];
 }
 
-function splitList(raw) {
-  return raw.split(/[\s,]+/).filter(Boolean);
+/** yes/no style switch; undefined when unreadable. */
+function flag(raw, fallback) {
+  if (raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  return undefined;
 }
 
-/** `{"tok":"1028","tok2":["1029","1030"],"admin":"*"}` or `tok:1028, tok2:1029|1030, admin:*`. */
-function parseTokenAgents(raw) {
-  const map = new Map();
-  if (raw.startsWith('{')) {
-    let obj;
-    try {
-      obj = JSON.parse(raw);
-    } catch {
-      return null;
-    }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return null;
-    for (const [token, agents] of Object.entries(obj)) {
-      const list = Array.isArray(agents) ? agents : [agents];
-      if (!list.every((a) => typeof a === 'string')) return null;
-      map.set(token, list.map((a) => a.trim()));
-    }
-    return map;
+function absoluteUrl(raw) {
+  let url = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'must be an absolute http:// or https:// URL';
   }
-  for (const entry of splitList(raw)) {
-    const at = entry.lastIndexOf(':');
-    if (at <= 0) return null;
-    const token = entry.slice(0, at);
-    const agents = entry.slice(at + 1).split('|').map((a) => a.trim());
-    map.set(token, [...(map.get(token) ?? []), ...agents]);
-  }
-  return map;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must be an absolute http:// or https:// URL';
+  if (url.username || url.password || url.search || url.hash) return 'must not contain user info, a query or a fragment';
+  return url;
+}
+
+function number(env, name, fallback, opts, what, errors) {
+  const raw = text(env, name);
+  const n = raw === '' ? fallback : positiveNumber(raw, opts);
+  if (n === null) errors.push(`${name}: ${what}`);
+  return n;
 }
 
 /**
- * Reads the proxy's settings.
- * @param {Record<string, unknown>} env bindings: UPSTREAM_URL, VICIDIAL_SOURCE, VICIDIAL_USER,
- *   VICIDIAL_PASS, ALLOWED_ORIGINS, PROXY_TOKEN / PROXY_TOKENS, TOKEN_AGENTS, RATE_LIMIT,
- *   RATE_BURST, UPSTREAM_TIMEOUT_MS, MAX_BODY_BYTES
+ * Reads the proxy's settings (README.md, "Settings").
+ * @param {Record<string, unknown>} env bindings
  * @returns {{ ok: true, config: object } | { ok: false, errors: string[] }}
- *   errors: "NAME: what is wrong", never a value.
  */
 export function parseConfig(env) {
   const errors = [];
   const config = {};
 
-  // Upstream: one absolute http(s) URL, or the word `sandbox` (service binding SANDBOX).
+  // Upstream: the URL of agc/api.php; requests go through the service binding
+  // UPSTREAM when there is one (the URL then only names host and path), else fetch.
   const upstream = text(env, 'UPSTREAM_URL');
-  if (upstream === 'sandbox') {
-    if (!env?.SANDBOX || typeof env.SANDBOX.fetch !== 'function') {
-      errors.push('SANDBOX: UPSTREAM_URL is "sandbox" but there is no SANDBOX service binding');
-    }
-    config.upstream = { kind: 'sandbox', url: 'http://sandbox.internal/agc/api.php' };
-  } else if (upstream === '') {
-    errors.push('UPSTREAM_URL: required (absolute URL of agc/api.php, or "sandbox")');
+  config.viaBinding = env?.UPSTREAM !== undefined && env?.UPSTREAM !== null;
+  if (config.viaBinding && typeof env.UPSTREAM.fetch !== 'function') errors.push('UPSTREAM: must be a service binding');
+  if (upstream === '') {
+    errors.push('UPSTREAM_URL: required (absolute URL of agc/api.php)');
   } else {
-    let url = null;
-    try {
-      url = new URL(upstream);
-    } catch {
-      /* reported below */
+    const url = absoluteUrl(upstream);
+    if (typeof url === 'string') errors.push(`UPSTREAM_URL: ${url}`);
+    else config.upstreamUrl = url.href;
+  }
+
+  // The ownership check: non_agent_api.php agent_status with a second API user.
+  const check = flag(text(env, 'OWNERSHIP_CHECK'), true);
+  if (check === undefined) errors.push('OWNERSHIP_CHECK: on or off');
+  config.ownershipCheck = check !== false;
+  if (config.ownershipCheck) {
+    const naUrl = text(env, 'NONAGENT_URL');
+    if (naUrl !== '') {
+      const url = absoluteUrl(naUrl);
+      if (typeof url === 'string') errors.push(`NONAGENT_URL: ${url}`);
+      else config.nonAgentUrl = url.href;
+    } else if (config.upstreamUrl) {
+      if (config.upstreamUrl.endsWith('/agc/api.php')) {
+        config.nonAgentUrl = `${config.upstreamUrl.slice(0, -'/agc/api.php'.length)}/vicidial/non_agent_api.php`;
+      } else {
+        errors.push('NONAGENT_URL: required when UPSTREAM_URL does not end in /agc/api.php');
+      }
     }
-    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-      errors.push('UPSTREAM_URL: must be an absolute http:// or https:// URL');
-    } else if (url.username || url.password || url.search || url.hash) {
-      errors.push('UPSTREAM_URL: must not contain user info, a query or a fragment');
-    } else {
-      config.upstream = { kind: 'url', url: url.href };
+    config.nonAgentUser = text(env, 'NONAGENT_USER');
+    if (config.nonAgentUser === '') errors.push('NONAGENT_USER: required (or OWNERSHIP_CHECK=off, see README)');
+    else if (!NONAGENT_USER_RE.test(config.nonAgentUser)) errors.push('NONAGENT_USER: 1-20 of A-Z a-z 0-9 - _');
+    config.nonAgentPass = exact(env, 'NONAGENT_PASS');
+    if (config.nonAgentPass === '') errors.push('NONAGENT_PASS: required (or OWNERSHIP_CHECK=off, see README)');
+    else if (!NONAGENT_PASS_RE.test(config.nonAgentPass)) {
+      errors.push('NONAGENT_PASS: only - _ 0-9 A-Z a-z (non_agent_api.php removes every other character)');
     }
   }
 
-  // Credentials added to every forwarded request. Checked again by buildTransfer.
+  // Credentials added to every forwarded request (checked again by the package).
   config.source = text(env, 'VICIDIAL_SOURCE') || DEFAULTS.source;
-  if (!/^[A-Za-z0-9]{2,20}$/.test(config.source)) {
-    errors.push('VICIDIAL_SOURCE: 2-20 letters or digits');
-  }
+  if (!/^[A-Za-z0-9]{2,20}$/.test(config.source)) errors.push('VICIDIAL_SOURCE: 2-20 letters or digits');
   config.user = text(env, 'VICIDIAL_USER');
   if (!config.user) errors.push('VICIDIAL_USER: required');
-  // The password is not trimmed: it is used exactly as given.
-  config.pass = env?.VICIDIAL_PASS === undefined || env?.VICIDIAL_PASS === null ? '' : String(env.VICIDIAL_PASS);
+  config.pass = exact(env, 'VICIDIAL_PASS');
   if (!config.pass) errors.push('VICIDIAL_PASS: required');
 
-  // Browser origins: exact serialized origins, compared as strings. A
-  // Chromium extension's origin (`chrome-extension://` + 32 letters a-p)
-  // serializes as 'null' through URL, so it is matched by its exact form.
+  const version = text(env, 'UPSTREAM_API_VERSION');
+  config.apiVersion = version === '' || version.toLowerCase() === 'auto' ? null : version;
+  if (config.apiVersion !== null && !VERSION_RE.test(config.apiVersion)) {
+    errors.push('UPSTREAM_API_VERSION: auto, or a version like 2.14-82');
+  }
+
+  // Browser origins: exact serialized origins, compared as strings.
   config.allowedOrigins = new Set();
-  for (const origin of splitList(text(env, 'ALLOWED_ORIGINS'))) {
+  for (const origin of text(env, 'ALLOWED_ORIGINS').split(/[\s,]+/).filter(Boolean)) {
     if (EXTENSION_ORIGIN.test(origin)) {
       config.allowedOrigins.add(origin);
       continue;
@@ -147,54 +164,29 @@ export function parseConfig(env) {
     config.allowedOrigins.add(origin);
   }
 
-  // Bearer tokens, each bound to the agent users it may move calls for.
-  const tokens = [...new Set([...splitList(text(env, 'PROXY_TOKEN')), ...splitList(text(env, 'PROXY_TOKENS'))])];
-  if (tokens.length === 0) errors.push('PROXY_TOKEN: at least one bearer token is required');
-  if (!tokens.every((t) => TOKEN_RE.test(t))) {
-    errors.push('PROXY_TOKEN: tokens may contain only A-Z a-z 0-9 - . _ ~ + / (and trailing =)');
-  }
-  const bindings = parseTokenAgents(text(env, 'TOKEN_AGENTS'));
-  config.tokens = [];
-  if (bindings === null) {
-    errors.push('TOKEN_AGENTS: expected "token:agent|agent, token2:*" or a JSON object {"token": ["agent"]}');
-  } else {
-    for (const key of bindings.keys()) {
-      if (!tokens.includes(key)) errors.push('TOKEN_AGENTS: binds a token that PROXY_TOKEN does not list');
-    }
-    for (const token of tokens) {
-      const agents = bindings.get(token);
-      if (!agents || agents.length === 0) {
-        errors.push('TOKEN_AGENTS: every token needs a binding (token:agent, or token:* for every agent)');
-        continue;
-      }
-      const any = agents.includes('*');
-      if (!any && !agents.every((a) => AGENT_RE.test(a))) {
-        errors.push('TOKEN_AGENTS: agent users are 1-20 of A-Z a-z 0-9 - _ (or *)');
-        continue;
-      }
-      config.tokens.push({
-        token,
-        anyAgent: any,
-        // The database compares user names case-insensitively.
-        agents: new Set(agents.filter((a) => a !== '*').map((a) => a.toLowerCase())),
-      });
-    }
-  }
+  const anyAgent = flag(text(env, 'ALLOW_ANY_AGENT_TOKENS'), false);
+  if (anyAgent === undefined) errors.push('ALLOW_ANY_AGENT_TOKENS: yes or no');
+  const tokens = parseTokens({
+    tokenText: `${text(env, 'PROXY_TOKEN')} ${text(env, 'PROXY_TOKENS')}`,
+    bindingsText: text(env, 'TOKEN_AGENTS'),
+    allowAnyAgent: anyAgent === true,
+  });
+  config.tokens = tokens.tokens;
+  errors.push(...tokens.errors);
 
   const rate = text(env, 'RATE_LIMIT');
   config.ratePerSecond = rate === '' ? DEFAULTS.ratePerSecond : parseRate(rate);
   if (config.ratePerSecond === null) errors.push('RATE_LIMIT: a positive number of requests per second, or N/s, N/m, N/h');
-  const burst = text(env, 'RATE_BURST');
-  config.rateBurst = burst === '' ? DEFAULTS.rateBurst : positiveNumber(burst, { integer: true, max: 10000 });
-  if (config.rateBurst === null) errors.push('RATE_BURST: a positive integer');
+  config.rateBurst = number(env, 'RATE_BURST', DEFAULTS.rateBurst, { integer: true, max: 10000 }, 'a positive integer up to 10000', errors);
+  config.upstreamTimeoutMs = number(env, 'UPSTREAM_TIMEOUT_MS', DEFAULTS.upstreamTimeoutMs, { integer: true, max: 600000 }, 'a positive integer up to 600000', errors);
+  config.bodyTimeoutMs = number(env, 'BODY_TIMEOUT_MS', DEFAULTS.bodyTimeoutMs, { integer: true, max: 60000 }, 'a positive integer up to 60000', errors);
+  config.maxBodyBytes = number(env, 'MAX_BODY_BYTES', DEFAULTS.maxBodyBytes, { integer: true, max: MAX_BODY_BYTES_CEILING }, `a positive integer up to ${MAX_BODY_BYTES_CEILING}`, errors);
+  config.replayWindowMs = 1000 * number(env, 'REPLAY_WINDOW_SECONDS', DEFAULTS.replayWindowSeconds, { integer: true, max: 86400 }, 'a positive integer up to 86400', errors);
 
-  const timeout = text(env, 'UPSTREAM_TIMEOUT_MS');
-  config.upstreamTimeoutMs = timeout === '' ? DEFAULTS.upstreamTimeoutMs : positiveNumber(timeout, { integer: true, max: 600000 });
-  if (config.upstreamTimeoutMs === null) errors.push('UPSTREAM_TIMEOUT_MS: a positive integer up to 600000');
-
-  const maxBody = text(env, 'MAX_BODY_BYTES');
-  config.maxBodyBytes = maxBody === '' ? DEFAULTS.maxBodyBytes : positiveNumber(maxBody, { integer: true, max: MAX_BODY_BYTES_CEILING });
-  if (config.maxBodyBytes === null) errors.push(`MAX_BODY_BYTES: a positive integer up to ${MAX_BODY_BYTES_CEILING}`);
+  // The per-call memory (a Durable Object namespace).
+  if (!env?.CALLS || typeof env.CALLS.idFromName !== 'function') {
+    errors.push('CALLS: required Durable Object namespace binding (class CallLedger)');
+  }
 
   if (errors.length > 0) return { ok: false, errors: [...new Set(errors)] };
   return { ok: true, config };

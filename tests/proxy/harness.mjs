@@ -1,67 +1,91 @@
-// Test harness: one real workerd per test file with the sandbox VICIdial and
-// several proxy variants (one socket each, ephemeral 127.0.0.1 ports), and
-// small Node fault servers on 127.0.0.1.
+// Test harness: one real workerd per test file with one proxy service per
+// variant (one socket each, ephemeral 127.0.0.1 ports), in front of the test
+// upstream (upstream.mjs: the sandbox VICIdial + agent_status) or any URL;
+// small Node fault servers on 127.0.0.1; and the audit lines workerd prints.
 
 import http from 'node:http';
 import assert from 'node:assert/strict';
 import {
   capnpConfig,
   loopbackNetwork,
+  proxyWorkerService,
   startWorkerd,
-  workerService,
+  writableDiskService,
 } from '../support/workerd.mjs';
+import { NONAGENT_USER, NONAGENT_PASS } from './upstream.mjs';
 
 export const API_USER = '6666';
 export const API_PASS = '1234';
 export const AGENT = '1028';
 export const SEEDED_CALL = 'Y0315201639000402027';
+export const TOKEN = 'Tok-Alpha-7c1f';
+export { NONAGENT_USER, NONAGENT_PASS };
 
-/** Settings shared by most proxy variants; override per variant. */
-export function proxyBindings(overrides = {}) {
+/** Settings shared by most proxy variants; override per variant (null removes one). */
+export function proxyBindings(upstreamUrl, overrides = {}) {
   const b = {
-    UPSTREAM_URL: 'sandbox',
+    UPSTREAM_URL: upstreamUrl,
+    UPSTREAM_API_VERSION: '2.14-82',
     VICIDIAL_SOURCE: 'proxytest',
     VICIDIAL_USER: API_USER,
     VICIDIAL_PASS: API_PASS,
+    NONAGENT_USER,
+    NONAGENT_PASS,
     ALLOWED_ORIGINS: 'https://crm.example.com,http://127.0.0.1:9',
-    PROXY_TOKEN: 'Tok-Alpha-7c1f',
-    TOKEN_AGENTS: 'Tok-Alpha-7c1f:1028',
-    RATE_LIMIT: '100',
-    RATE_BURST: '100',
+    PROXY_TOKEN: TOKEN,
+    TOKEN_AGENTS: `${TOKEN}:${AGENT}`,
+    RATE_LIMIT: '1000',
+    RATE_BURST: '1000',
     UPSTREAM_TIMEOUT_MS: '5000',
     MAX_BODY_BYTES: '2048',
     ...overrides,
   };
-  if (b.UPSTREAM_URL === 'sandbox') b.SANDBOX = { service: 'sandbox' };
   for (const k of Object.keys(b)) if (b[k] === null) delete b[k];
   return b;
 }
 
 /**
- * Starts workerd with the sandbox (socket "sandbox") and one proxy service
- * per entry of `proxies` ({ name: bindings }), each on its own socket.
- * @returns {Promise<{ url: (name: string) => string, sandboxUrl: string, stop: () => Promise<void>, stderr: () => string }>}
+ * Starts workerd with one proxy service per entry of `proxies` ({ name: bindings }).
+ * `storageDir`: keep the per-call memory on disk there (else in memory).
+ * `extraServices`: more capnp service strings (e.g. a sandbox worker); `sockets`: more sockets.
  */
-export async function startStack(proxies) {
-  const services = [
-    workerService({ name: 'sandbox', entry: 'sandbox/worker.mjs' }),
-    loopbackNetwork('loopback'),
-  ];
-  const sockets = [{ name: 'sandbox', service: 'sandbox' }];
-  for (const [name, bindings] of Object.entries(proxies)) {
-    services.push(workerService({ name: `proxy-${name}`, entry: 'proxy/worker.mjs', bindings, globalOutbound: 'loopback' }));
+export async function startStack(proxies, { storageDir, extraServices = [], sockets: more = [] } = {}) {
+  const services = [loopbackNetwork('loopback'), ...extraServices];
+  if (storageDir) services.push(writableDiskService('calls-store', storageDir));
+  const sockets = [...more];
+  for (const [name, spec] of Object.entries(proxies)) {
+    // spec: bindings, or { bindings, ledgerOf: 'otherName' } to share another proxy's memory.
+    const { bindings, ledgerOf } = spec.bindings ? spec : { bindings: spec };
+    services.push(proxyWorkerService({
+      name: `proxy-${name}`,
+      bindings,
+      ledgerOf: ledgerOf ? `proxy-${ledgerOf}` : undefined,
+      globalOutbound: 'loopback',
+      storageService: storageDir ? 'calls-store' : undefined,
+      uniqueKey: `calls-${name}`,
+    }));
     sockets.push({ name, service: `proxy-${name}` });
   }
   const w = await startWorkerd(capnpConfig({ services, sockets }), { sockets: sockets.map((s) => s.name) });
   return {
-    url: (name) => {
+    url: (name, path = '/agc/api.php') => {
       assert.ok(w.ports[name], `no socket ${name}`);
-      return `http://127.0.0.1:${w.ports[name]}/agc/api.php`;
+      return `http://127.0.0.1:${w.ports[name]}${path}`;
     },
-    sandboxUrl: `http://127.0.0.1:${w.ports.sandbox}`,
+    port: (name) => w.ports[name],
+    pid: w.pid,
     stop: w.stop,
     stderr: w.stderr,
+    /** The audit lines printed so far (parsed). */
+    audit: () => auditLines(w.stderr()),
   };
+}
+
+export function auditLines(output) {
+  return output
+    .split('\n')
+    .filter((l) => l.startsWith('{"audit":'))
+    .map((l) => JSON.parse(l));
 }
 
 /** A valid INGROUPTRANSFER body without credentials. */
@@ -70,22 +94,19 @@ export function transferBody({ agent = AGENT, callId = SEEDED_CALL, ingroup = 'S
 }
 
 /** POSTs a form body; returns { status, headers, text }. */
-export async function post(url, body, { token = 'Tok-Alpha-7c1f', headers = {}, method = 'POST' } = {}) {
+export async function post(url, body, { token = TOKEN, headers = {}, method = 'POST' } = {}) {
   const h = { 'Content-Type': 'application/x-www-form-urlencoded', ...headers };
   if (token !== null) h.Authorization = `Bearer ${token}`;
   const res = await fetch(url, { method, headers: h, body: method === 'GET' ? undefined : body, signal: AbortSignal.timeout(15000) });
   return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
-/** A new live call in the sandbox. */
-export async function startCall(sandboxUrl, body = {}) {
-  const res = await fetch(`${sandboxUrl}/sandbox/calls`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200);
-  return res.json();
+/** GET with a bearer token; returns { status, headers, text }. */
+export async function get(url, { token = TOKEN, headers = {} } = {}) {
+  const h = { ...headers };
+  if (token !== null) h.Authorization = `Bearer ${token}`;
+  const res = await fetch(url, { headers: h, signal: AbortSignal.timeout(15000) });
+  return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 /** Asserts a proxy refusal: status, the one line, and the X-Proxy-Error header. */
@@ -119,7 +140,7 @@ export async function startFaultServer(behaviours) {
       const path = new URL(req.url, 'http://x').pathname;
       counts.set(path, (counts.get(path) ?? 0) + 1);
       const body = Buffer.concat(chunks).toString('utf8');
-      bodies.set(path, [...(bodies.get(path) ?? []), { method: req.method, contentType: req.headers['content-type'], body }]);
+      bodies.set(path, [...(bodies.get(path) ?? []), { method: req.method, contentType: req.headers['content-type'], body, query: new URL(req.url, 'http://x').search }]);
       const b = behaviours[path];
       if (!b) {
         res.writeHead(404).end();

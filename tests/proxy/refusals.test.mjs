@@ -1,6 +1,6 @@
 // Every refusal of the proxy, over real HTTP to a real workerd. None of
-// these requests may reach the upstream: the sandbox's request counter
-// must not move.
+// these requests may reach the upstream: the test upstream's request
+// counters (api.php and non_agent_api.php) must not move.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,16 +13,17 @@ import {
   startStack,
   transferBody,
 } from './harness.mjs';
+import { startUpstream } from './upstream.mjs';
 
 const TOKEN = 'Tok-Alpha-7c1f';
 const OTHER_TOKEN = 'Tok-Beta-93ab';
 let stack;
+let up;
 let main;
 const replies = [];
 
-async function sandboxRequests() {
-  const res = await fetch(`${stack.sandboxUrl}/sandbox/stats`);
-  return (await res.json()).requests;
+function upstreamRequests() {
+  return up.count('/agc/api.php') + up.count('/vicidial/non_agent_api.php');
 }
 
 async function send(url, body, opts) {
@@ -32,20 +33,23 @@ async function send(url, body, opts) {
 }
 
 before(async () => {
+  up = await startUpstream();
+  const u = up.apiUrl;
   stack = await startStack({
-    main: proxyBindings({
+    main: proxyBindings(u, {
       PROXY_TOKEN: `${TOKEN},${OTHER_TOKEN}`,
       TOKEN_AGENTS: `${TOKEN}:1028, ${OTHER_TOKEN}:2000|2001`,
     }),
-    limited: proxyBindings({ RATE_LIMIT: '0.2', RATE_BURST: '3', PROXY_TOKEN: `${TOKEN},${OTHER_TOKEN}`, TOKEN_AGENTS: `${TOKEN}:1028,${OTHER_TOKEN}:*` }),
-    brute: proxyBindings(),
-    misconfigured: proxyBindings({ TOKEN_AGENTS: null }),
+    limited: proxyBindings(u, { RATE_LIMIT: '0.2', RATE_BURST: '3', PROXY_TOKEN: `${TOKEN},${OTHER_TOKEN}`, TOKEN_AGENTS: `${TOKEN}:1028,${OTHER_TOKEN}:*`, ALLOW_ANY_AGENT_TOKENS: 'yes' }),
+    brute: proxyBindings(u),
+    misconfigured: proxyBindings(u, { TOKEN_AGENTS: null }),
   });
   main = stack.url('main');
 });
 
 after(async () => {
   await stack?.stop();
+  await up?.close();
 });
 
 test('missing bearer token: 401 TOKEN_MISSING', async () => {
@@ -269,7 +273,7 @@ test('a misconfigured proxy refuses everything with 500 MISCONFIGURED, naming no
 });
 
 test('no refusal reached the upstream, and none carried a secret', async () => {
-  assert.equal(await sandboxRequests(), 0);
+  assert.equal(upstreamRequests(), 0);
   assert.ok(replies.length > 30);
   for (const r of replies) assertNoSecrets(r, [API_PASS, TOKEN, OTHER_TOKEN]);
 });

@@ -1,31 +1,32 @@
-// Transfers through the proxy to the sandbox VICIdial in a real workerd:
-// success, the same again (NO_ACTIVE_CALL), redaction of the password the
-// server echoes, PHP noise, strict SQL mode, and the package's
-// TransferClient talking to the proxy.
+// Transfers through the proxy to the sandbox VICIdial (behind the test
+// upstream) in a real workerd: success, the same again (replayed, nothing
+// sent), redaction of the password the server echoes, PHP noise, strict SQL
+// mode, and the package's TransferClient talking to the proxy.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   API_PASS,
   SEEDED_CALL,
+  TOKEN,
   assertNoSecrets,
   assertRefusal,
   post,
   proxyBindings,
-  startCall,
   startStack,
   transferBody,
 } from './harness.mjs';
+import { startUpstream } from './upstream.mjs';
 
-const TOKEN = 'Tok-Alpha-7c1f';
 const WRONG_PASS = 'Wr0ngPass-zz9';
 let stack;
+let up;
 let TransferClient;
 
 // /sandbox/reset keeps switches not named: name them all.
 async function resetSandbox(options = {}) {
   options = { strictSql: false, displayErrors: false, ...options };
-  const res = await fetch(`${stack.sandboxUrl}/sandbox/reset`, {
+  const res = await fetch(`${up.base}/sandbox/reset`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(options),
@@ -34,22 +35,26 @@ async function resetSandbox(options = {}) {
 }
 
 async function stats() {
-  return (await fetch(`${stack.sandboxUrl}/sandbox/stats`)).json();
+  return (await fetch(`${up.base}/sandbox/stats`)).json();
 }
+
+const startCall = () => up.startCall({ agentUser: '1028' });
 
 before(async () => {
   ({ TransferClient } = await import('../../pkg/node.js'));
+  up = await startUpstream();
   stack = await startStack({
-    main: proxyBindings(),
-    badpass: proxyBindings({ VICIDIAL_PASS: WRONG_PASS }),
+    main: proxyBindings(up.apiUrl),
+    badpass: proxyBindings(up.apiUrl, { VICIDIAL_PASS: WRONG_PASS }),
   });
 });
 
 after(async () => {
   await stack?.stop();
+  await up?.close();
 });
 
-test('a transfer through the proxy succeeds; the same again relays NO_ACTIVE_CALL', async () => {
+test('a transfer through the proxy succeeds; the same again is replayed, nothing sent', async () => {
   await resetSandbox();
   const url = stack.url('main');
   const first = await post(url, transferBody(), { headers: { Origin: 'https://crm.example.com' } });
@@ -59,31 +64,34 @@ test('a transfer through the proxy succeeds; the same again relays NO_ACTIVE_CAL
   assert.equal(first.headers.get('x-content-type-options'), 'nosniff');
   assert.equal(first.headers.get('access-control-allow-origin'), 'https://crm.example.com');
   assert.equal(first.headers.get('x-proxy-error'), null);
+  assert.equal(first.headers.get('x-proxy-replayed'), null);
   const again = await post(url, transferBody());
   assert.equal(again.status, 200);
-  assert.equal(again.text, `ERROR: no active call found - ${SEEDED_CALL}\n`);
+  assert.equal(again.text, first.text);
+  assert.equal(again.headers.get('x-proxy-replayed'), 'true');
   const s = await stats();
-  assert.equal(s.requests, 2);
+  assert.equal(s.requests, 1);
   assert.equal(s.transfers, 1);
   for (const r of [first, again]) assertNoSecrets(r, [API_PASS, TOKEN]);
 });
 
 test('GET with a query works too (forwarded as a POST form)', async () => {
-  const call = await startCall(stack.sandboxUrl);
+  const call = startCall();
   const r = await post(`${stack.url('main')}?${transferBody({ callId: call.callId, ingroup: 'BILLING' })}`, undefined, { method: 'GET' });
   assert.equal(r.status, 200);
   assert.equal(r.text, `SUCCESS: ra_call_control transfer - 1028|${call.callId}|\n`);
 });
 
 test('server replies are relayed as they are (e.g. an unknown in-group)', async () => {
-  const call = await startCall(stack.sandboxUrl);
+  const call = startCall();
   const r = await post(stack.url('main'), transferBody({ callId: call.callId, ingroup: 'NOSUCHGROUP' }));
   assert.equal(r.status, 200);
   assert.equal(r.text, 'ERROR: ingroup is not valid - NOSUCHGROUP\n');
 });
 
 test('the echoed password and SQL of a bad-password reply are redacted', async () => {
-  const r = await post(stack.url('badpass'), transferBody());
+  const call = startCall();
+  const r = await post(stack.url('badpass'), transferBody({ callId: call.callId }));
   assert.equal(r.status, 200);
   assert.equal(r.text, 'ERROR: Invalid Username/Password: |6666|[REDACTED]|0|1|BAD|\n');
   assertNoSecrets(r, [WRONG_PASS, 'SELECT', 'vicidial_users', TOKEN]);
@@ -92,10 +100,10 @@ test('the echoed password and SQL of a bad-password reply are redacted', async (
 test('PHP warnings around the reply line are not relayed', async () => {
   await resetSandbox({ displayErrors: true });
   try {
-    const call = await startCall(stack.sandboxUrl);
+    const call = startCall();
     const body = transferBody({ callId: call.callId, ingroup: 'OLDQUEUE' });
     // The server itself answers with warnings around the line...
-    const direct = await post(`${stack.sandboxUrl}/agc/api.php`, `${body}&source=test&user=6666&pass=1234`, { token: null });
+    const direct = await post(`${up.base}/agc/api.php`, `${body}&source=test&user=6666&pass=1234`, { token: null });
     assert.match(direct.text, /Warning: /);
     assert.match(direct.text, /^ERROR: ingroup is not valid - OLDQUEUE$/m);
     // ...the proxy relays the line alone.
@@ -110,7 +118,8 @@ test('PHP warnings around the reply line are not relayed', async () => {
 test('strict SQL mode: HTTP 500 with a SUCCESS line is never relayed as success', async () => {
   await resetSandbox({ strictSql: true });
   try {
-    const r = await post(stack.url('main'), transferBody());
+    const call = startCall();
+    const r = await post(stack.url('main'), transferBody({ callId: call.callId }));
     assertRefusal(r, 502, 'UPSTREAM_HTTP_ERROR');
     assert.match(r.text, /HTTP 500/);
     assert.match(r.text, /SUCCESS line does not count/);
@@ -125,7 +134,8 @@ test('strict SQL mode: HTTP 500 with a SUCCESS line is never relayed as success'
 test('strict SQL mode with errors shown: HTTP 200, SUCCESS then a fatal error -> 502', async () => {
   await resetSandbox({ strictSql: true, displayErrors: true });
   try {
-    const r = await post(stack.url('main'), transferBody());
+    const call = startCall();
+    const r = await post(stack.url('main'), transferBody({ callId: call.callId }));
     assertRefusal(r, 502, 'UPSTREAM_SERVER_ERROR');
     assert.ok(!r.text.includes('mysqli'), r.text);
   } finally {
@@ -133,8 +143,8 @@ test('strict SQL mode with errors shown: HTTP 200, SUCCESS then a fatal error ->
   }
 });
 
-test('TransferClient from pkg/node.js: TRANSFERRED, then NO_ACTIVE_CALL likelyAlreadyTransferred', async () => {
-  const call = await startCall(stack.sandboxUrl);
+test('TransferClient from pkg/node.js: TRANSFERRED, then the replayed TRANSFERRED', async () => {
+  const call = startCall();
   const client = new TransferClient({
     endpoint: stack.url('main'),
     headers: { Authorization: `Bearer ${TOKEN}` },
@@ -147,9 +157,8 @@ test('TransferClient from pkg/node.js: TRANSFERRED, then NO_ACTIVE_CALL likelyAl
     assert.equal(first.ok, true);
     assert.equal(first.httpStatus, 200);
     const second = await client.transfer(request);
-    assert.equal(second.code, 'NO_ACTIVE_CALL', JSON.stringify(second));
-    assert.equal(second.ok, false);
-    assert.equal(second.likelyAlreadyTransferred, true);
+    assert.equal(second.code, 'TRANSFERRED', JSON.stringify(second));
+    assert.equal(second.ok, true);
     // A refusal by the proxy is an HTTP error with a known outcome.
     const other = await client.transfer({ ...request, agentUser: '1029' });
     assert.equal(other.code, 'HTTP_ERROR');

@@ -1,6 +1,7 @@
 // Upstream faults against small Node servers on 127.0.0.1: each becomes one
-// clear line and a 502/504, and the proxy never retries (exactly one
-// request at the fault server).
+// clear line and a 502/504, the proxy never retries (exactly one
+// request at the fault server), and a repeat after an unknown outcome is
+// refused with OUTCOME_UNKNOWN without reaching the server.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,12 +71,19 @@ const behaviours = {
 };
 
 const VARIANTS = ['ok', 'hang', 'reset', 'html502', 'success500', 'slowbody', 'resetbody', 'redirect', 'huge', 'teapot'];
+// The ownership check of every variant: agent 1028 is on the seeded call (recorded as_on_call_027).
+const AGENT_STATUS = 'INCALL|Y0315201639000402027|1001|OUTCAMP|3|remote agent 1028|ADMIN|1|||7275551212||\n';
+for (const v of VARIANTS) {
+  behaviours[`/${v}/vicidial/non_agent_api.php`] = (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end(AGENT_STATUS);
+  };
+}
 
 before(async () => {
   faults = await startFaultServer(behaviours);
   const proxies = {};
   for (const v of VARIANTS) {
-    proxies[v] = proxyBindings({ UPSTREAM_URL: faults.url(`/${v}/agc/api.php`), UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
+    proxies[v] = proxyBindings(faults.url(`/${v}/agc/api.php`), { UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
   }
   stack = await startStack(proxies);
 });
@@ -171,4 +179,30 @@ test('an unrecognised reply is relayed redacted and cut to 512 bytes', async () 
   assert.equal(r.status, 200);
   assert.ok(r.text.startsWith('Kaffee: pass=[REDACTED] zzz'), r.text.slice(0, 40));
   assert.ok(new TextEncoder().encode(r.text).byteLength <= 512);
+});
+
+test('the ownership check went first, once per action, as a POST with the non-agent credential in the body', async () => {
+  const [seen] = faults.requests('/ok/vicidial/non_agent_api.php');
+  assert.equal(seen.method, 'POST');
+  assert.equal(seen.query, '');
+  assert.equal(seen.body, 'source=proxytest&user=naapi&pass=napass99&function=agent_status&agent_user=1028&stage=pipe&header=NO');
+  for (const v of VARIANTS) assert.equal(faults.count(`/${v}/vicidial/non_agent_api.php`), 1, v);
+});
+
+test('after an unknown outcome the same action (and any other on that call) is refused: OUTCOME_UNKNOWN, nothing sent', async () => {
+  for (const v of ['hang', 'reset', 'html502', 'success500', 'slowbody', 'resetbody', 'redirect', 'huge', 'teapot']) {
+    const before = faults.count(`/${v}/agc/api.php`);
+    const same = await post(stack.url(v), transferBody());
+    assertRefusal(same, 409, 'OUTCOME_UNKNOWN');
+    assert.match(same.text, /check the call \(GET \/proxy\/current-call\)/);
+    const other = await post(stack.url(v), transferBody({ ingroup: 'BILLING' }));
+    assertRefusal(other, 409, 'OUTCOME_UNKNOWN');
+    assert.equal(faults.count(`/${v}/agc/api.php`), before, v);
+    assert.equal(faults.count(`/${v}/vicidial/non_agent_api.php`), 1, v);
+  }
+  // A success is replayed instead.
+  const again = await post(stack.url('ok'), transferBody());
+  assert.equal(again.text, SUCCESS);
+  assert.equal(again.headers.get('x-proxy-replayed'), 'true');
+  assert.equal(faults.count('/ok/agc/api.php'), 1);
 });

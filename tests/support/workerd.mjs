@@ -64,23 +64,44 @@ export function collectModules(entry, root = ROOT) {
   return [...seen.values()];
 }
 
-/** A `bindings = [...]` list from `{ NAME: "text" | { service: "name" } }`. */
+/**
+ * A `bindings = [...]` list from `{ NAME: "text" | { service: "name" } | { durableObjectNamespace: "ClassName" } }`.
+ */
 export function capnpBindings(bindings) {
   return Object.entries(bindings)
     .filter(([, v]) => v !== undefined)
-    .map(([name, v]) =>
-      typeof v === 'object' && v !== null && 'service' in v
-        ? `(name = ${capnpString(name)}, service = ${capnpString(v.service)})`
-        : `(name = ${capnpString(name)}, text = ${capnpString(v)})`,
-    )
+    .map(([name, v]) => {
+      if (typeof v === 'object' && v !== null && 'service' in v) return `(name = ${capnpString(name)}, service = ${capnpString(v.service)})`;
+      if (typeof v === 'object' && v !== null && 'durableObjectNamespace' in v) {
+        // Another service's namespace: { durableObjectNamespace: "Class", serviceName: "svc" }.
+        const ns = v.serviceName
+          ? `(className = ${capnpString(v.durableObjectNamespace)}, serviceName = ${capnpString(v.serviceName)})`
+          : capnpString(v.durableObjectNamespace);
+        return `(name = ${capnpString(name)}, durableObjectNamespace = ${ns})`;
+      }
+      return `(name = ${capnpString(name)}, text = ${capnpString(v)})`;
+    })
     .join(',\n        ');
 }
 
-/** One worker service. `globalOutbound`: the name of a network service, optional. */
-export function workerService({ name, entry, bindings = {}, globalOutbound }) {
+/**
+ * One worker service. `globalOutbound`: the name of a network service, optional.
+ * `durableObjects`: `{ classes: [{ className, uniqueKey }], storage: 'inMemory' | { localDisk: 'diskServiceName' } }`, optional.
+ */
+export function workerService({ name, entry, bindings = {}, globalOutbound, durableObjects }) {
   const modules = collectModules(entry)
     .map((m) => `(name = ${capnpString(m.name)}, ${m.type} = embed ${capnpString(`/${m.name}`)})`)
     .join(',\n        ');
+  let objects = '';
+  if (durableObjects) {
+    const classes = durableObjects.classes
+      .map((c) => `(className = ${capnpString(c.className)}, uniqueKey = ${capnpString(c.uniqueKey)})`)
+      .join(', ');
+    const storage = durableObjects.storage === 'inMemory' || durableObjects.storage === undefined
+      ? 'inMemory = void'
+      : `localDisk = ${capnpString(durableObjects.storage.localDisk)}`;
+    objects = `\n      durableObjectNamespaces = [ ${classes} ],\n      durableObjectStorage = (${storage}),`;
+  }
   return `(name = ${capnpString(name)}, worker = (
       modules = [
         ${modules}
@@ -88,8 +109,42 @@ export function workerService({ name, entry, bindings = {}, globalOutbound }) {
       compatibilityDate = ${capnpString(COMPATIBILITY_DATE)},
       bindings = [
         ${capnpBindings(bindings)}
-      ],${globalOutbound ? `\n      globalOutbound = ${capnpString(globalOutbound)},` : ''}
+      ],${globalOutbound ? `\n      globalOutbound = ${capnpString(globalOutbound)},` : ''}${objects}
     ))`;
+}
+
+/**
+ * The proxy worker (proxy/worker.mjs) with its per-call memory: the Durable
+ * Object class CallLedger bound as CALLS. `storageService`: the name of a
+ * writable disk service (writableDiskService) to keep the memory on disk
+ * across restarts; without it the memory lives in memory only. `ledgerOf`:
+ * the name of another proxy service whose CallLedger namespace to use.
+ */
+export function proxyWorkerService({ name, bindings = {}, globalOutbound, storageService, uniqueKey = 'vicidial-xfer-proxy-calls', ledgerOf }) {
+  if (ledgerOf) {
+    // Another proxy service's memory (a second isolate sharing the same Durable Objects).
+    return workerService({
+      name,
+      entry: 'proxy/worker.mjs',
+      bindings: { ...bindings, CALLS: { durableObjectNamespace: 'CallLedger', serviceName: ledgerOf } },
+      globalOutbound,
+    });
+  }
+  return workerService({
+    name,
+    entry: 'proxy/worker.mjs',
+    bindings: { ...bindings, CALLS: { durableObjectNamespace: 'CallLedger' } },
+    globalOutbound,
+    durableObjects: {
+      classes: [{ className: 'CallLedger', uniqueKey }],
+      storage: storageService ? { localDisk: storageService } : 'inMemory',
+    },
+  });
+}
+
+/** A writable disk service (e.g. Durable Object storage) over one directory. */
+export function writableDiskService(name, dir) {
+  return `(name = ${capnpString(name)}, disk = (path = ${capnpString(path.resolve(dir))}, writable = true))`;
 }
 
 /** A disk service serving one directory, read-only, no dotfiles. */
