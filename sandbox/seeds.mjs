@@ -1,98 +1,156 @@
-// The two seeded databases the real server was recorded against.
+// The seeded databases the real server was recorded against.
 //
-// "default": shared/README.md and shared/vicidial-replies/real-2.14-82.jsonl.
-// "more":    shared/vicidial-replies/real-2.14-82-more.jsonl (inferred from its
-//            db_effects and notes).
-// Everything the recordings show is reproduced; values they do not show are
-// marked INVENTED (chosen to be plausible; no recorded reply depends on them).
+// "default":  shared/realserver/seed.sql, row for row (the state of
+//             real-2.14-82.jsonl, stages-, edge-, strict-2.14-82.jsonl).
+// overlays:   "extras" = seed-extras.sql, "nonagent" = seed-nonagent.sql,
+//             applied on top of seed.sql in reseed.sh's order (extras first).
+//             Seed names: 'extras', 'nonagent', 'extras+nonagent'.
+// "more":     the seed behind real-2.14-82-more.jsonl (inferred from its
+//             db_effects and notes; values no recording shows are marked INVENTED).
 //
-// Table rows use the VICIdial column meaning, camelCased. Lookup keys are
-// built by the sandbox (case-insensitive, trailing spaces ignored).
+// Schema defaults used where seed.sql does not name a column (from
+// MySQL_AST_CREATE_tables.sql): default_xfer_group '---NONE---' (but seed.sql
+// sets '' for NODEFCMP and NODEFAULT), servers.local_gmt '-5.00', the
+// schema's own rows: in-groups AGENTDIRECT and AGENTDIRECT_CHAT (active),
+// user group ADMIN (all campaigns, all groups viewable).
+//
+// Column widths that matter (VARCHAR, non-strict MariaDB cuts longer
+// values): vicidial_campaigns.campaign_id 8, status columns 6,
+// vicidial_manager.cmd_line_d 200 (COLUMN_WIDTHS below).
 
-/** API users' allowed functions: VICIdial's default for full access. */
+export const COLUMN_WIDTHS = Object.freeze({
+  campaignId: 8, // vicidial_campaigns / vicidial_live_agents.campaign_id
+  status: 6, // vicidial_log / vicidial_closer_log / vicidial_list.status
+  managerCmdLineD: 200, // vicidial_manager.cmd_line_d (Exten: ...)
+  managerCmdLine: 100, // vicidial_manager.cmd_line_b/c/e/f, channel
+  managerCallerid: 20,
+  apiLogUser: 20, apiLogFunction: 20, apiLogAgentUser: 20, apiLogValue: 255,
+  apiLogResult: 10, apiLogResultReason: 255, apiLogSource: 20,
+  autoCallsCampaignId: 20, inboundGroupId: 20, callerid: 20,
+});
+
 const ALL = ' ALL_FUNCTIONS ';
 
-function user(u, pass, extra = {}) {
+function user(u, pass, fullName, userLevel, extra = {}) {
   return {
-    user: u,
-    pass,
-    userLevel: 9,
-    active: 'Y',
+    user: u, pass, fullName, userLevel, userGroup: 'ADMIN', active: 'Y',
     apiAccess: 1, // vdc_agent_api_access
     allowedFunctions: ALL, // api_allowed_functions
-    userGroup: 'ADMIN',
+    viewReports: 0, modifyUsers: 0, // schema defaults '0'
     failedLoginCount: 0,
     lastLoginDate: null, // set to the seeding time (see buildSeed)
     ...extra,
   };
 }
 
+function liveAgent(u, extra = {}) {
+  return {
+    user: u, serverIp: '10.0.0.5', confExten: '', extension: `R/${u}`, status: 'READY', leadId: 0,
+    campaignId: 'OUTCAMP', uniqueid: '', callerid: '', channel: '', randomId: '11111111',
+    callsToday: 0, comments: '', closerCampaigns: '', ringCallerid: '', onHookAgent: 'N',
+    agentLogId: 0, previewLeadId: 0, userLevel: 1,
+    ...extra,
+  };
+}
+
+// ---- seed.sql --------------------------------------------------------------
 const DEFAULT_SEED = {
-  // servers: 10.0.0.5 with context `default` (README)
-  servers: [{ serverIp: '10.0.0.5', extContext: 'default', active: 'Y', activeAsteriskServer: 'Y' }],
+  servers: [{ serverIp: '10.0.0.5', extContext: 'default', active: 'Y', activeAsteriskServer: 'Y', localGmt: '-5.00' }],
   users: [
-    user('6666', '1234'), // all functions (README)
-    user('apinoaccess', 'secret99', { apiAccess: 0 }), // agent API access off (README)
-    user('apilimited', 'secret99', { allowedFunctions: ' version external_status ' }), // README
-    user('1028', 'agent1028', { userLevel: 1, apiAccess: 0, userGroup: 'AGENTS' }), // INVENTED pass/group
+    user('6666', '1234', 'API user', 9),
+    user('apinoaccess', 'secret99', 'API access off', 9, { apiAccess: 0 }),
+    user('apilimited', 'secret99', 'API limited', 9, { allowedFunctions: ' version external_status ' }),
+    user('lvl1', 'secret99', 'level 1 API user', 1),
+    user('apiplus', 'pa+ss/w=rd', 'API user, plus in password', 9),
+    user('1028', 'agent1028', 'remote agent 1028', 1, { apiAccess: 0 }),
   ],
-  inboundGroups: [
-    { groupId: 'SALESLINE', active: 'Y', defaultXferGroup: 'BILLING' }, // default_in_resolves
-    { groupId: 'BILLING', active: 'Y', defaultXferGroup: '' }, // default INVENTED
-    { groupId: 'OLDQUEUE', active: 'N', defaultXferGroup: '' }, // ingroup_inactive
-    { groupId: 'NODEFAULT', active: 'Y', defaultXferGroup: '' }, // default_in_empty
+  userGroups: [
+    // the schema's row
+    { userGroup: 'ADMIN', allowedCampaigns: ' -ALL-CAMPAIGNS- - -', adminViewableGroups: ' ---ALL--- ' },
   ],
   campaigns: [
-    { campaignId: 'OUTCAMP', defaultXferGroup: 'SALESLINE' }, // default_out_resolves
-    // README: "campaign with no default"; the id and the '---NONE---' value
-    // (VICIdial's unset default, spec "Other server facts") are INVENTED.
-    { campaignId: 'NODEFCAMP', defaultXferGroup: '---NONE---' },
+    { campaignId: 'OUTCAMP', active: 'Y', defaultXferGroup: 'SALESLINE', closerCampaigns: '' },
+    { campaignId: 'NODEFCMP', active: 'Y', defaultXferGroup: '', closerCampaigns: '' },
   ],
-  defaultCampaign: 'OUTCAMP',
+  inboundGroups: [
+    { groupId: 'AGENTDIRECT', active: 'Y', defaultXferGroup: '---NONE---' }, // schema
+    { groupId: 'AGENTDIRECT_CHAT', active: 'Y', defaultXferGroup: '---NONE---' }, // schema
+    { groupId: 'SALESLINE', active: 'Y', defaultXferGroup: 'BILLING' },
+    { groupId: 'BILLING', active: 'Y', defaultXferGroup: '---NONE---' },
+    { groupId: 'OLDQUEUE', active: 'N', defaultXferGroup: '---NONE---' },
+    { groupId: 'NODEFAULT', active: 'Y', defaultXferGroup: '' },
+  ],
   leads: [
-    { leadId: 1001, phoneNumber: '7275551212', status: 'NEW' }, // list_status before: NEW
-    { leadId: 1002, phoneNumber: '7275553434', status: 'NEW' },
+    { leadId: 1001, listId: 101, phoneNumber: '7275551212', status: 'NEW', vendorLeadCode: '' },
+    { leadId: 1002, listId: 101, phoneNumber: '7275553434', status: 'NEW', vendorLeadCode: '' },
   ],
   liveAgents: [
-    {
-      user: '1028', serverIp: '10.0.0.5', status: 'INCALL', leadId: 1001,
-      uniqueid: '1700000000.1', callerid: 'Y0315201639000402027', channel: 'SIP/carrier-0001',
-      randomId: '11111111', ringCallerid: '', extension: 'R/1028',
-    },
+    liveAgent('1028', {
+      status: 'INCALL', leadId: 1001, uniqueid: '1700000000.1', callerid: 'Y0315201639000402027', channel: 'SIP/carrier-0001',
+    }),
   ],
   calls: [
-    // outbound, campaign OUTCAMP (success_named_out db_effects)
     { callerid: 'Y0315201639000402027', callType: 'OUT', campaignId: 'OUTCAMP', leadId: 1001, phoneNumber: '7275551212',
-      channel: 'SIP/carrier-0001', serverIp: '10.0.0.5', uniqueid: '1700000000.1', status: 'XFER' },
-    // inbound from SALESLINE (default_in_resolves db_effects)
+      channel: 'SIP/carrier-0001', serverIp: '10.0.0.5', uniqueid: '1700000000.1', status: 'LIVE' },
     { callerid: 'Y0315201640000402028', callType: 'IN', campaignId: 'SALESLINE', leadId: 1002, phoneNumber: '7275553434',
-      channel: 'SIP/carrier-0002', serverIp: '10.0.0.5', uniqueid: '1700000000.2', status: 'XFER' },
-    // inbound from NODEFAULT, lead 1002 (README); channel/uniqueid INVENTED
+      channel: 'SIP/carrier-0002', serverIp: '10.0.0.5', uniqueid: '1700000000.2', status: 'LIVE' },
     { callerid: 'Y0315201641000402029', callType: 'IN', campaignId: 'NODEFAULT', leadId: 1002, phoneNumber: '7275553434',
-      channel: 'SIP/carrier-0003', serverIp: '10.0.0.5', uniqueid: '1700000000.3', status: 'XFER' },
-    // outbound from a campaign with no default (README); lead/channel/uniqueid INVENTED
-    { callerid: 'Y0315201642000402030', callType: 'OUT', campaignId: 'NODEFCAMP', leadId: 1001, phoneNumber: '7275551212',
-      channel: 'SIP/carrier-0004', serverIp: '10.0.0.5', uniqueid: '1700000000.4', status: 'XFER' },
+      channel: 'SIP/carrier-0003', serverIp: '10.0.0.5', uniqueid: '1700000000.3', status: 'LIVE' },
+    { callerid: 'Y0315201642000402030', callType: 'OUT', campaignId: 'NODEFCMP', leadId: 1001, phoneNumber: '7275551212',
+      channel: 'SIP/carrier-0004', serverIp: '10.0.0.5', uniqueid: '1700000000.4', status: 'LIVE' },
   ],
-  // vicidial_log (outbound) and vicidial_closer_log (inbound) rows of the live calls
-  vicidialLog: [
-    { uniqueid: '1700000000.1', leadId: 1001, status: 'INCALL', user: '1028' },
-    { uniqueid: '1700000000.4', leadId: 1001, status: 'INCALL', user: '1028' },
-  ],
-  closerLog: [
-    { closecallid: 1, uniqueid: '1700000000.2', leadId: 1002, campaignId: 'SALESLINE', status: 'INCALL', user: '1028' },
-    { closecallid: 2, uniqueid: '1700000000.3', leadId: 1002, campaignId: 'NODEFAULT', status: 'INCALL', user: '1028' },
-  ],
+  // one vicidial_log row (...1) and one vicidial_closer_log row (...2); call_date NOW()
+  vicidialLog: [{ uniqueid: '1700000000.1', leadId: 1001, listId: 101, campaignId: 'OUTCAMP', status: 'INCALL', phoneNumber: '7275551212', user: '1028', callDate: null }],
+  closerLog: [{ closecallid: 1, uniqueid: '1700000000.2', leadId: 1002, listId: 101, campaignId: 'SALESLINE', status: 'INCALL', phoneNumber: '7275553434', user: '1028', callDate: null }],
+  logExtended: [],
+  liveInboundAgents: [],
   nextLeadId: 2001,
 };
 
+// ---- seed-extras.sql -------------------------------------------------------
+function applyExtras(s) {
+  s.inboundGroups.push(
+    { groupId: 'AB', active: 'Y', defaultXferGroup: '---NONE---' },
+    { groupId: 'ABCDEFGHIJKLMNOPQRST', active: 'Y', defaultXferGroup: '---NONE---' },
+    { groupId: 'SALES_LINE_2', active: 'Y', defaultXferGroup: '---NONE---' },
+  );
+  s.users.push(user('agent_7-b', 'agent7b', 'remote agent agent_7-b', 1, { apiAccess: 0 }));
+  s.liveAgents.push(liveAgent('agent_7-b', { randomId: '22222222' }));
+}
+
+// ---- seed-nonagent.sql -----------------------------------------------------
+function applyNonAgent(s) {
+  const na = (u, level, extra = {}) => user(u, 'napass99', '', level, { viewReports: 1, modifyUsers: 1, ...extra });
+  s.users.push(
+    na('naapi', 8, { fullName: 'non-agent API user' }),
+    na('nalvl7', 7, { fullName: 'non-agent API user, level 7' }),
+    na('nalvl6', 6, { fullName: 'non-agent API user, level 6' }),
+    na('nanoview', 8, { fullName: 'level 8, view_reports off', viewReports: 0 }),
+    na('nanoapi', 8, { fullName: 'level 8, API access off', apiAccess: 0 }),
+    na('nalimited', 8, { fullName: 'level 8, only version and agent_status', allowedFunctions: ' version agent_status ' }),
+    user('ra2000', 'ra2000pw', 'remote agent 2000, group RAGENTS', 1, { userGroup: 'RAGENTS', apiAccess: 0 }),
+  );
+  s.userGroups.push({ userGroup: 'RAGENTS', allowedCampaigns: ' OUTCAMP -', adminViewableGroups: ' ---ALL--- ' });
+  s.campaigns.find((c) => c.campaignId === 'OUTCAMP').closerCampaigns = ' SALESLINE BILLING OLDQUEUE AGENTDIRECT -';
+  s.campaigns.find((c) => c.campaignId === 'NODEFCMP').closerCampaigns = ' NODEFAULT -';
+  Object.assign(s.liveAgents.find((a) => a.user === '1028'), { comments: 'REMOTE', closerCampaigns: ' SALESLINE BILLING -', callsToday: 3 });
+  s.liveInboundAgents = [{ user: '1028', groupId: 'SALESLINE' }, { user: '1028', groupId: 'BILLING' }];
+  s.vicidialLog.find((r) => r.uniqueid === '1700000000.1').callDate = '2025-03-15 20:16:39';
+  s.closerLog.find((r) => r.uniqueid === '1700000000.2').callDate = '2025-03-15 20:16:40';
+  s.logExtended = [
+    { uniqueid: '1700000000.1', callDate: '2025-03-15 20:16:39', leadId: 1001, callerCode: 'Y0315201639000402027' },
+    { uniqueid: '1700000000.2', callDate: '2025-03-15 20:16:40', leadId: 1002, callerCode: 'Y0315201640000402028' },
+  ];
+}
+
+// ---- real-2.14-82-more.jsonl ------------------------------------------------
 const MORE_SEED = {
-  // server_ip 10.10.10.15, Context: default (03q db_effects)
-  servers: [{ serverIp: '10.10.10.15', extContext: 'default', active: 'Y', activeAsteriskServer: 'Y' }],
+  servers: [{ serverIp: '10.10.10.15', extContext: 'default', active: 'Y', activeAsteriskServer: 'Y', localGmt: '-5.00' }],
   users: [
-    user('apiuser', 'Xfer2024'), // README; user group INVENTED
-    user('1028', 'agent1028', { userLevel: 1, apiAccess: 0, userGroup: 'AGENTS' }), // INVENTED pass/group
+    user('apiuser', 'Xfer2024', 'API user', 9), // README; full name INVENTED
+    user('1028', 'agent1028', 'remote agent 1028', 1, { apiAccess: 0 }), // INVENTED pass
   ],
+  userGroups: [{ userGroup: 'ADMIN', allowedCampaigns: ' -ALL-CAMPAIGNS- - -', adminViewableGroups: ' ---ALL--- ' }],
   inboundGroups: [
     { groupId: 'SALESLINE', active: 'Y', defaultXferGroup: 'BILLING' }, // active (03q); default INVENTED
     { groupId: 'BILLING', active: 'Y', defaultXferGroup: 'SALESLINE' }, // the call's in-group (03q); default INVENTED
@@ -100,21 +158,18 @@ const MORE_SEED = {
     { groupId: 'NODEFAULT', active: 'Y', defaultXferGroup: '' }, // 02c notes: default_xfer_group=''
   ],
   campaigns: [
-    { campaignId: 'TESTCAMP', defaultXferGroup: 'SALESLINE' }, // INVENTED (the outbound call's campaign is not recorded)
+    { campaignId: 'TESTCAMP', active: 'Y', defaultXferGroup: 'SALESLINE', closerCampaigns: '' }, // INVENTED
   ],
-  defaultCampaign: 'TESTCAMP',
   leads: [
-    { leadId: 1001, phoneNumber: '3125551001', status: 'INCALL' }, // 03q vicidial_list before
-    { leadId: 1002, phoneNumber: '3125551002', status: 'INCALL' }, // INVENTED phone
-    { leadId: 1003, phoneNumber: '3125551003', status: 'INCALL' }, // INVENTED (call ...401003)
+    { leadId: 1001, listId: 101, phoneNumber: '3125551001', status: 'INCALL', vendorLeadCode: '' }, // 03q vicidial_list before
+    { leadId: 1002, listId: 101, phoneNumber: '3125551002', status: 'INCALL', vendorLeadCode: '' }, // INVENTED phone
+    { leadId: 1003, listId: 101, phoneNumber: '3125551003', status: 'INCALL', vendorLeadCode: '' }, // INVENTED (call ...401003)
   ],
   liveAgents: [
-    {
-      // 03q vicidial_live_agents before
-      user: '1028', serverIp: '10.10.10.15', status: 'INCALL', leadId: 1001,
+    liveAgent('1028', { // 03q vicidial_live_agents before
+      serverIp: '10.10.10.15', status: 'INCALL', leadId: 1001, campaignId: 'TESTCAMP',
       uniqueid: '1795000000.1001', callerid: 'Y0315201639000402027', channel: 'SIP/carrier-0000a001',
-      randomId: '11111111', ringCallerid: '', extension: 'R/1028',
-    },
+    }),
   ],
   calls: [
     // 03q vicidial_auto_calls_deleted
@@ -127,36 +182,76 @@ const MORE_SEED = {
     { callerid: 'V1125000000000001002', callType: 'OUT', campaignId: 'TESTCAMP', leadId: 1002, phoneNumber: '3125551002',
       channel: 'SIP/carrier-0000a002', serverIp: '10.10.10.15', uniqueid: '1795000000.1002', status: 'XFER' },
   ],
-  vicidialLog: [{ uniqueid: '1795000000.1002', leadId: 1002, status: 'INCALL', user: '1028' }],
+  vicidialLog: [{ uniqueid: '1795000000.1002', leadId: 1002, listId: 101, campaignId: 'TESTCAMP', status: 'INCALL', phoneNumber: '3125551002', user: '1028', callDate: null }],
   closerLog: [
     // 03q vicidial_closer_log before (length_in_sec 60 after: started 60 s before)
-    { closecallid: 49, uniqueid: '1795000000.1001', leadId: 1001, campaignId: 'BILLING', status: 'INCALL', user: '1028' },
-    { closecallid: 50, uniqueid: '1795000000.1003', leadId: 1003, campaignId: 'NODEFAULT', status: 'INCALL', user: '1028' },
+    { closecallid: 49, uniqueid: '1795000000.1001', leadId: 1001, listId: 101, campaignId: 'BILLING', status: 'INCALL', phoneNumber: '3125551001', user: '1028', callDate: null },
+    { closecallid: 50, uniqueid: '1795000000.1003', leadId: 1003, listId: 101, campaignId: 'NODEFAULT', status: 'INCALL', phoneNumber: '3125551003', user: '1028', callDate: null },
   ],
+  logExtended: [],
+  liveInboundAgents: [],
   nextLeadId: 2001,
 };
 
-export const SEEDS = { default: DEFAULT_SEED, more: MORE_SEED };
+/** Seed name -> [base, overlays...]. */
+export const SEEDS = Object.freeze({
+  default: ['default'],
+  extras: ['default', 'extras'],
+  nonagent: ['default', 'nonagent'],
+  'extras+nonagent': ['default', 'extras', 'nonagent'],
+  more: ['more'],
+});
+
+/** The `seed` field of a recording (rv.py) -> sandbox seed name; throws for an unknown one. */
+export function seedOfRecording(seed) {
+  const map = {
+    '': 'default',
+    'seed.sql': 'default',
+    'seed.sql+seed-extras.sql': 'extras',
+    'seed.sql+seed-nonagent.sql': 'nonagent',
+    'seed.sql+seed-extras.sql+seed-nonagent.sql': 'extras+nonagent',
+  };
+  const name = map[seed ?? ''];
+  if (!name) throw new Error(`no sandbox seed reproduces the recorded seed ${JSON.stringify(seed)}`);
+  return name;
+}
+
+function clone(rows) {
+  return rows.map((r) => ({ ...r }));
+}
 
 /**
- * A fresh mutable copy of a seed. `epoch` (seconds) is the seeding time:
- * calls started 60 s before it, users last logged in at it.
+ * A fresh mutable copy of a seed. `epoch` (seconds) is the seeding time
+ * (NOW() of the SQL): calls started 30 s before it, users last logged in at it.
+ * `dateText(epoch)` formats a DATETIME (server time zone).
  */
-export function buildSeed(name, epoch) {
-  const seed = SEEDS[name];
-  if (!seed) throw new Error(`unknown sandbox seed ${JSON.stringify(name)} (known: ${Object.keys(SEEDS).join(', ')})`);
-  const copy = (rows, extra = {}) => rows.map((r) => ({ ...r, ...extra }));
-  return {
-    servers: copy(seed.servers),
-    users: copy(seed.users, { lastLoginDate: epoch }),
-    inboundGroups: copy(seed.inboundGroups),
-    campaigns: copy(seed.campaigns),
-    defaultCampaign: seed.defaultCampaign,
-    leads: copy(seed.leads),
-    liveAgents: copy(seed.liveAgents, { lastCallFinish: epoch - 300, lastStateChange: epoch - 60 }),
-    calls: copy(seed.calls, { agentUser: '1028' }),
-    vicidialLog: copy(seed.vicidialLog, { startEpoch: epoch - 60, endEpoch: null, lengthInSec: null }),
-    closerLog: copy(seed.closerLog, { startEpoch: epoch - 60, endEpoch: null, lengthInSec: null }),
-    nextLeadId: seed.nextLeadId,
+export function buildSeed(name, epoch, dateText) {
+  const parts = SEEDS[name];
+  if (!parts) throw new Error(`unknown sandbox seed ${JSON.stringify(name)} (known: ${Object.keys(SEEDS).join(', ')})`);
+  const base = parts[0] === 'more' ? MORE_SEED : DEFAULT_SEED;
+  const s = {
+    servers: clone(base.servers),
+    users: clone(base.users),
+    userGroups: clone(base.userGroups),
+    campaigns: clone(base.campaigns),
+    inboundGroups: clone(base.inboundGroups),
+    leads: clone(base.leads),
+    liveAgents: clone(base.liveAgents),
+    calls: clone(base.calls),
+    vicidialLog: clone(base.vicidialLog),
+    closerLog: clone(base.closerLog),
+    logExtended: clone(base.logExtended),
+    liveInboundAgents: clone(base.liveInboundAgents),
+    nextLeadId: base.nextLeadId,
   };
+  if (parts.includes('extras')) applyExtras(s);
+  if (parts.includes('nonagent')) applyNonAgent(s);
+  const now = dateText(epoch);
+  for (const u of s.users) u.lastLoginDate = epoch;
+  for (const a of s.liveAgents) Object.assign(a, { lastCallTime: epoch, lastCallFinish: epoch, lastStateChange: epoch });
+  for (const r of [...s.vicidialLog, ...s.closerLog]) {
+    if (r.callDate === null) r.callDate = now;
+    Object.assign(r, { startEpoch: epoch - 30, endEpoch: null, lengthInSec: null });
+  }
+  return s;
 }

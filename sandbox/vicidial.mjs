@@ -17,11 +17,15 @@ import {
   paramInitNoise, ACTION_NOISE, FUNCTIONS_PHP_NOISE, RA_DATA_NOISE, API_LOG_NOISE,
   arrayFatalText, sqlFatalText,
 } from './php-noise.mjs';
-import { buildSeed, SEEDS } from './seeds.mjs';
+import { buildSeed, SEEDS, COLUMN_WIDTHS, seedOfRecording } from './seeds.mjs';
+import { resolveVersion, filtersFor, behaviourFor, VERSIONS, NEWEST } from './versions.mjs';
+import { nonAgentApi, NON_AGENT_VERSION, NON_AGENT_BUILD } from './non-agent.mjs';
+import { applyState, STATES } from './states.mjs';
 
-export { SEEDS };
-export const VERSION = '2.14-82';
-export const BUILD = '250122-1010';
+export { SEEDS, VERSIONS, STATES, seedOfRecording, NON_AGENT_VERSION, NON_AGENT_BUILD };
+/** The newest api.php the sandbox imitates (the default of option apiVersion). */
+export const VERSION = NEWEST;
+export const BUILD = resolveVersion(NEWEST).build;
 
 /** The three headers api.php sets itself, exactly as recorded. */
 export const RESPONSE_HEADERS = Object.freeze({
@@ -29,9 +33,19 @@ export const RESPONSE_HEADERS = Object.freeze({
   'Cache-Control': 'no-cache, must-revalidate',
   Pragma: 'no-cache',
 });
+/**
+ * non_agent_api.php's login failure sets Content-type again after the other
+ * two (PHP's header() replaces and appends): recorded order.
+ */
+export const LOGIN_FAILURE_HEADERS = Object.freeze({
+  'Cache-Control': 'no-cache, must-revalidate',
+  Pragma: 'no-cache',
+  'Content-type': 'text/html; charset=utf-8',
+});
 
 export const DEFAULT_OPTIONS = Object.freeze({
-  seed: 'default', // 'default' | 'more'
+  seed: 'default', // 'default' | 'extras' | 'nonagent' | 'extras+nonagent' | 'more' (seeds.mjs)
+  apiVersion: NEWEST, // api.php version whose filters and replies are imitated (versions.mjs)
   apiActive: true, // system_settings.vdc_agent_api_active
   strictSql: false, // MariaDB strict sql_mode (13a_strict_success_IN)
   displayErrors: false, // PHP display_errors=On (12b_warn_ingroup_invalid)
@@ -42,34 +56,9 @@ export const DEFAULT_OPTIONS = Object.freeze({
   apiLogLimit: 1000, // vicidial_api_log rows kept (ring buffer)
 });
 
-// ---- per-parameter filters (api.php, use_non_latin=0) ------------------------
-// Spec table "Silent rewriting": every character outside the set is deleted.
-// Compiled once; String.prototype.replace resets lastIndex of /g regexes.
-const LATIN = {
-  user: /[^-_0-9a-zA-Z]/g, // after ' " \ ; space removal (subsumed)
-  pass: /[^-.+/=_0-9a-zA-Z]/g,
-  agent_user: /[^-_0-9a-zA-Z]/g,
-  function: /[^-_0-9a-zA-Z]/g,
-  value: /[^-|_0-9a-zA-Z]/g,
-  source: /[^0-9a-zA-Z]/g,
-  ingroup_choices: /[^- _0-9a-zA-Z]/g, // `+` became a space first
-  phone_number: /[^*#0-9]/g,
-  status: /[^-_0-9a-zA-Z]/g,
-};
-// use_non_latin=1: the letter classes become any Unicode letter (spec).
-const NON_LATIN = {
-  user: /[^-_0-9\p{L}]/gu,
-  pass: /[^-.+/=_0-9\p{L}]/gu,
-  agent_user: /[^-_0-9\p{L}]/gu,
-  function: /[^-_0-9\p{L}]/gu,
-  value: /[^-|_0-9\p{L}]/gu,
-  source: /[^0-9\p{L}]/gu,
-  ingroup_choices: /[^- _0-9\p{L}]/gu,
-  phone_number: /[^*#0-9]/g,
-  status: /[^-_0-9\p{L}]/gu,
-};
-const STAGE_FILTER = /['"\\;]/g; // stage: only ' " \ ; removed (both modes)
 const PLUS = /\+/g; // ingroup_choices: `+` -> space before filtering
+
+const AGENT_RE = /^[-_0-9A-Za-z]{1,20}$/;
 
 const COFFEE = new Set(['coffee', 'start_coffee', 'make_coffee', 'brew_coffee']);
 
@@ -172,8 +161,17 @@ class Sandbox {
       if (v === undefined) continue;
       if (!(k in DEFAULT_OPTIONS)) throw new Error(`unknown sandbox option ${k}`);
       if (k === 'seed' && v !== this._options.seed) throw new Error('changing the seed needs reset({ seed })');
+      if (k === 'apiVersion') resolveVersion(v); // throws for an unknown version
       this._options[k] = v;
     }
+    this._applyVersion();
+  }
+
+  _applyVersion() {
+    const v = this._options.apiVersion;
+    this._version = resolveVersion(v);
+    this._filters = filtersFor(v);
+    this._behaviour = behaviourFor(v);
   }
 
   /** Re-seed the database (optionally with new options) and clear the stats. */
@@ -181,17 +179,26 @@ class Sandbox {
     for (const [k, v] of Object.entries(options)) {
       if (v === undefined) continue;
       if (!(k in DEFAULT_OPTIONS)) throw new Error(`unknown sandbox option ${k}`);
+      if (k === 'apiVersion') resolveVersion(v); // throws for an unknown version, before anything changes
+      if (k === 'seed' && !Object.prototype.hasOwnProperty.call(SEEDS, v)) throw new Error(`unknown sandbox seed ${JSON.stringify(v)} (known: ${Object.keys(SEEDS).join(', ')})`);
+    }
+    for (const [k, v] of Object.entries(options)) {
+      if (v === undefined) continue;
       this._options[k] = v;
     }
     if (typeof this._options.now !== 'function') throw new Error('option now must be a function returning milliseconds');
-    const s = buildSeed(this._options.seed, this._epoch());
+    this._applyVersion();
+    const s = buildSeed(this._options.seed, this._epoch(), (e) => formatDate(e, this._options.timezoneOffsetMinutes));
     this._db = {
       servers: indexBy(s.servers, 'serverIp'),
       users: indexBy(s.users, 'user'),
+      userGroups: indexBy(s.userGroups, 'userGroup'),
       inboundGroups: indexBy(s.inboundGroups, 'groupId'),
       campaigns: indexBy(s.campaigns, 'campaignId'),
-      defaultCampaign: s.defaultCampaign,
+      defaultCampaign: s.campaigns[0].campaignId,
       leads: new Map(s.leads.map((l) => [l.leadId, l])),
+      logExtended: s.logExtended,
+      liveInboundAgents: s.liveInboundAgents,
       liveAgents: indexBy(s.liveAgents, 'user'),
       calls: indexBy(s.calls, 'callerid'),
       vicidialLog: s.vicidialLog,
@@ -251,21 +258,40 @@ class Sandbox {
     };
   }
 
+  /** The input filter of `name` for the configured api.php version (versions.mjs). */
   _filter(v, name) {
     if (v === undefined) return ''; // preg_replace(null) -> ''
     if (v === PHP_ARRAY) return v; // preg_replace on an array returns an array
-    if (!this._options.useNonLatin) return v.replace(LATIN[name], '');
-    return toBinary(binaryToText(v).replace(NON_LATIN[name], ''));
+    if (!this._options.useNonLatin) {
+      const re = this._filters.latin[name];
+      return re === null ? v : v.replace(re, '');
+    }
+    const re = this._filters.nonLatin[name];
+    if (re === null) return v;
+    return re.unicode ? toBinary(binaryToText(v).replace(re, '')) : v.replace(re, '');
   }
 
   _apiLog(ctx, user, agentUser, fn, value, result, reason, source, data = '') {
     if (this._options.displayErrors) ctx.out += API_LOG_NOISE;
+    // api.php up to 2.14-56: `data='$data'` in single quotes; a quote in
+    // $data (the auth SQL) breaks the INSERT and PHP 8.2's mysqli throws.
+    if (this._behaviour.apiLogSingleQuoted && data.indexOf("'") >= 0) {
+      throw new PhpFatal(sqlFatalText('You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use'));
+    }
+    this._logRow({ user: str(user), agentUser: str(agentUser), function: str(fn), value: str(value), result, resultReason: reason, source: str(source), data });
+  }
+
+  /** INSERT INTO vicidial_api_log: VARCHAR columns cut to their width (non-strict MariaDB). */
+  _logRow(r) {
+    const W = COLUMN_WIDTHS;
+    const cut = (v, n) => (v.length > n ? v.slice(0, n) : v);
     const log = this._db.apiLog;
     // keep the last apiLogLimit rows; trimmed in batches (amortised O(1))
     if (log.length >= 2 * this._options.apiLogLimit) log.splice(0, log.length - this._options.apiLogLimit + 1);
     log.push({
-      user: str(user), agentUser: str(agentUser), function: str(fn), value: str(value),
-      result, resultReason: reason, source: str(source), data,
+      user: cut(r.user, W.apiLogUser), agentUser: cut(r.agentUser, W.apiLogAgentUser), function: cut(r.function, W.apiLogFunction),
+      value: cut(r.value, W.apiLogValue), result: cut(r.result, W.apiLogResult), resultReason: cut(r.resultReason, W.apiLogResultReason),
+      source: cut(r.source, W.apiLogSource), data: r.data,
     });
   }
 
@@ -287,13 +313,13 @@ class Sandbox {
     const phone = this._filter(param('phone_number'), 'phone_number');
     const status = this._filter(param('status'), 'status');
     let stage = param('stage');
-    stage = stage === undefined ? '' : stage === PHP_ARRAY ? stage : stage.replace(STAGE_FILTER, '');
+    stage = this._filter(stage, 'stage');
 
     const now = this._epoch();
 
     // function=version answers before any authentication (recorded `version`).
     if (fn === 'version') {
-      const data = `VERSION: ${VERSION}|BUILD: ${BUILD}|DATE: ${formatDate(now, o.timezoneOffsetMinutes)}|EPOCH: ${now}`;
+      const data = `VERSION: ${this._version.version}|BUILD: ${this._version.build}|DATE: ${formatDate(now, o.timezoneOffsetMinutes)}|EPOCH: ${now}`;
       ctx.out += data + '\n';
       this._apiLog(ctx, user, agentUser, fn, value, 'SUCCESS', '', source, data);
       return;
@@ -364,7 +390,8 @@ class Sandbox {
       row.active === 'Y' &&
       (row.failedLoginCount < 10 || row.lastLoginDate < lockOver);
     if (!ok) {
-      let key = `BAD|0|api|SELECT count(*) from vicidial_users where user='${user}' and pass='${pass}' and user_level > 0 and active='Y' and ( (failed_login_count < 10) or (UNIX_TIMESTAMP(last_login_date) < ${lockOver}) );`;
+      const fields = this._behaviour.authBcryptSourceFields ? 'BAD|0|api|' : 'BAD|';
+      let key = `${fields}SELECT count(*) from vicidial_users where user='${user}' and pass='${pass}' and user_level > 0 and active='Y' and ( (failed_login_count < 10) or (UNIX_TIMESTAMP(last_login_date) < ${lockOver}) );`;
       if (row !== undefined) {
         if (row.failedLoginCount < 10) row.failedLoginCount++;
         else if (lockOver > row.lastLoginDate) {
@@ -520,10 +547,10 @@ class Sandbox {
     }
 
     const nowText = formatDate(now, o.timezoneOffsetMinutes);
-    db.manager.push({
+    db.manager.push(this._managerRow({
       manId: db.nextManId++, entryDate: nowText, status: 'NEW', response: 'N', serverIp: call.serverIp, channel: '',
       ...command,
-    });
+    }));
     const stats = this._stats;
     let perCall = stats.perCall.get(call.callerid);
     if (perCall === undefined) stats.perCall.set(call.callerid, (perCall = { transfers: 0, hangups: 0 }));
@@ -549,62 +576,243 @@ class Sandbox {
     };
   }
 
+  /**
+   * INSERT INTO vicidial_manager: non-strict MariaDB cuts every VARCHAR to its
+   * width (cmd_line_d is VARCHAR(200): a 250-digit EXTENSIONTRANSFER number
+   * is stored cut while the reply echoes it whole; realserver README).
+   */
+  _managerRow(row) {
+    const W = COLUMN_WIDTHS;
+    const cut = (v, n) => (typeof v === 'string' && v.length > n ? v.slice(0, n) : v);
+    return {
+      ...row,
+      callerid: cut(row.callerid, W.managerCallerid),
+      channel: cut(row.channel, W.managerCmdLine),
+      cmdLineB: cut(row.cmdLineB, W.managerCmdLine),
+      cmdLineC: cut(row.cmdLineC, W.managerCmdLine),
+      cmdLineD: cut(row.cmdLineD, W.managerCmdLineD),
+      cmdLineE: cut(row.cmdLineE, W.managerCmdLine),
+      cmdLineF: cut(row.cmdLineF, W.managerCmdLine),
+    };
+  }
+
+  // ---------------------------------------------------------------------------
+  // Sandbox controls (not part of VICIdial)
+
   // ---------------------------------------------------------------------------
   // Sandbox controls (not part of VICIdial)
 
   /**
-   * Put a new live call on an agent's screen, as VICIdial would when a call
+   * Put a new live call on an agent's screen, as VICIdial does when a call
    * reaches a remote agent: a new lead, a vicidial_auto_calls row with a fresh
    * call ID in the real 20-char format (`Y` inbound / `V` outbound + mdHis +
-   * 9 digits), the agent INCALL with that call (logged in if it was not),
-   * and the matching closer/outbound log row.
+   * 9 digits), the call-log and vicidial_log_extended rows, and the agent's
+   * vicidial_live_agents row pointing at the call: `INCALL` (default, the
+   * remote-agent loop has confirmed the bridge) or `QUEUE` (state: 'QUEUE',
+   * still ringing; answerCall() makes it INCALL). The new call replaces the
+   * agent's current one on screen (the earlier call stays live, held by no
+   * agent). An agent that is not
+   * logged in is logged in (and created as a level-1 user in group ADMIN
+   * when no such user exists). Bad input throws an Error naming the field.
    */
-  startCall({ agentUser = '1028', direction = 'IN', ingroup = 'SALESLINE', campaign, phoneNumber } = {}) {
+  startCall({ agentUser = '1028', direction = 'IN', ingroup = 'SALESLINE', campaign, phoneNumber, state = 'INCALL' } = {}) {
     const db = this._db;
     const now = this._epoch();
-    const dir = String(direction).toUpperCase() === 'OUT' ? 'OUT' : 'IN';
-    const origin = dir === 'IN' ? String(ingroup) : String(campaign ?? db.defaultCampaign);
-    const agentKey = dbKey(String(agentUser));
+    const agent = String(agentUser);
+    if (!AGENT_RE.test(agent)) throw new Error(`agentUser must be 1 to 20 of - _ 0-9 A-Z a-z (got ${JSON.stringify(agent)})`);
+    const dirText = String(direction).toUpperCase();
+    if (dirText !== 'IN' && dirText !== 'OUT') throw new Error(`direction must be "IN" or "OUT" (got ${JSON.stringify(direction)})`);
+    if (state !== 'INCALL' && state !== 'QUEUE') throw new Error(`state must be "INCALL" or "QUEUE" (got ${JSON.stringify(state)})`);
+    let origin;
+    if (dirText === 'IN') {
+      const g = db.inboundGroups.get(dbKey(String(ingroup)));
+      if (!g) throw new Error(`ingroup ${JSON.stringify(String(ingroup))} is not an in-group of this sandbox (known: ${[...db.inboundGroups.values()].map((x) => x.groupId).join(', ')})`);
+      origin = g.groupId;
+    } else {
+      const name = String(campaign ?? db.defaultCampaign);
+      const c = db.campaigns.get(dbKey(name));
+      if (!c) throw new Error(`campaign ${JSON.stringify(name)} is not a campaign of this sandbox (known: ${[...db.campaigns.values()].map((x) => x.campaignId).join(', ')})`);
+      origin = c.campaignId;
+    }
+    const phone = phoneNumber === undefined ? undefined : String(phoneNumber);
+    if (phone !== undefined && !/^[0-9]{1,18}$/.test(phone)) throw new Error(`phoneNumber must be 1 to 18 digits (got ${JSON.stringify(phone)})`);
+    // An agent already on a call gets the new one on screen: the earlier call
+    // stays live (vicidial_auto_calls) but no agent row points at it any more
+    // (like Y...028 in the seed), so it is nobody's current call.
+
     const seq = ++this._callSeq;
     const serverIp = db.servers.values().next().value.serverIp;
     const d = new Date((now + this._options.timezoneOffsetMinutes * 60) * 1000);
     const mdHis = pad2(d.getUTCMonth() + 1) + pad2(d.getUTCDate()) + pad2(d.getUTCHours()) + pad2(d.getUTCMinutes()) + pad2(d.getUTCSeconds());
-    const callId = (dir === 'IN' ? 'Y' : 'V') + mdHis + String(500000000 + (seq % 500000000)).padStart(9, '0');
+    const callId = (dirText === 'IN' ? 'Y' : 'V') + mdHis + String(500000000 + (seq % 500000000)).padStart(9, '0');
     const leadId = db.nextLeadId++;
-    const phone = phoneNumber ?? String(3125550000 + (leadId % 10000));
+    const number = phone ?? String(3125550000 + (leadId % 10000));
     const uniqueid = `${now}.${seq}`;
     const channel = `SIP/carrier-${seq.toString(16).padStart(8, '0')}`;
+    const callDate = formatDate(now, this._options.timezoneOffsetMinutes);
 
-    db.leads.set(leadId, { leadId, phoneNumber: phone, status: 'INCALL' });
+    db.leads.set(leadId, { leadId, listId: 101, phoneNumber: number, status: 'INCALL', vendorLeadCode: '' });
     db.calls.set(dbKey(callId), {
-      callerid: callId, callType: dir, campaignId: origin, leadId, phoneNumber: phone,
-      channel, serverIp, uniqueid, status: 'XFER', agentUser: String(agentUser),
+      callerid: callId, callType: dirText, campaignId: origin, leadId, phoneNumber: number,
+      channel, serverIp, uniqueid, status: 'LIVE',
     });
-    if (dir === 'IN') {
-      const row = { closecallid: db.nextCloseCallId++, uniqueid, leadId, campaignId: origin, status: 'INCALL', user: String(agentUser), startEpoch: now, endEpoch: null, lengthInSec: null };
+    if (dirText === 'IN') {
+      const row = { closecallid: db.nextCloseCallId++, uniqueid, leadId, listId: 101, campaignId: origin, status: 'INCALL', phoneNumber: number, user: agent, callDate, startEpoch: now, endEpoch: null, lengthInSec: null };
       db.closerLog.push(row);
       addTo(db.closerLogByUid, uniqueid, row);
     } else {
-      const row = { uniqueid, leadId, status: 'INCALL', user: String(agentUser), startEpoch: now, endEpoch: null, lengthInSec: null };
+      const row = { uniqueid, leadId, listId: 101, campaignId: origin, status: 'INCALL', phoneNumber: number, user: agent, callDate, startEpoch: now, endEpoch: null, lengthInSec: null };
       db.vicidialLog.push(row);
       addTo(db.vicidialLogByUid, uniqueid, row);
     }
-    let agent = db.liveAgents.get(agentKey);
-    if (agent === undefined) {
-      agent = { user: String(agentUser), serverIp, status: 'READY', leadId: 0, uniqueid: '', callerid: '', channel: '', randomId: '10000000', ringCallerid: '', extension: `R/${agentUser}`, lastCallFinish: now, lastStateChange: now };
-      db.liveAgents.set(agentKey, agent);
-    }
-    Object.assign(agent, { status: 'INCALL', leadId, uniqueid, callerid: callId, channel, lastStateChange: now });
-    return { callId, agentUser: String(agentUser), direction: dir, ingroup: dir === 'IN' ? origin : null, campaign: dir === 'OUT' ? origin : null, leadId, phoneNumber: phone, channel, uniqueid };
+    db.logExtended.push({ uniqueid, callDate, leadId, callerCode: callId });
+    const a = this._loginAgent(agent, serverIp, now);
+    Object.assign(a, { status: state, leadId, uniqueid, callerid: callId, channel, lastCallTime: now, lastStateChange: now });
+    return { callId, agentUser: a.user, direction: dirText, ingroup: dirText === 'IN' ? origin : null, campaign: dirText === 'OUT' ? origin : null, leadId, phoneNumber: number, channel, uniqueid, state };
   }
 
-  /** The live calls (vicidial_auto_calls). */
-  listCalls() {
-    return [...this._db.calls.values()].map((c) => ({
-      callId: c.callerid, direction: c.callType, ingroup: c.callType === 'IN' ? c.campaignId : null,
-      campaign: c.callType === 'IN' ? null : c.campaignId, leadId: c.leadId, phoneNumber: c.phoneNumber,
-      channel: c.channel, agentUser: c.agentUser ?? null,
+  /** The agent's vicidial_live_agents row, logging the agent in (and creating the user) when needed. */
+  _loginAgent(agent, serverIp, now) {
+    const db = this._db;
+    const key = dbKey(agent);
+    let a = db.liveAgents.get(key);
+    if (a === undefined) {
+      if (!db.users.has(key)) {
+        db.users.set(key, {
+          user: agent, pass: '', fullName: `remote agent ${agent}`, userLevel: 1, userGroup: 'ADMIN', active: 'Y',
+          apiAccess: 0, allowedFunctions: ' ALL_FUNCTIONS ', viewReports: 0, modifyUsers: 0, failedLoginCount: 0, lastLoginDate: now,
+        });
+      }
+      a = {
+        user: db.users.get(key).user, serverIp, confExten: '', extension: `R/${agent}`, status: 'READY', leadId: 0,
+        campaignId: db.defaultCampaign, uniqueid: '', callerid: '', channel: '', randomId: '10000000', callsToday: 0,
+        comments: 'REMOTE', closerCampaigns: '', ringCallerid: '', onHookAgent: 'N', agentLogId: 0, previewLeadId: 0,
+        userLevel: 1, lastCallTime: now, lastCallFinish: now, lastStateChange: now,
+      };
+      db.liveAgents.set(key, a);
+    }
+    return a;
+  }
+
+  _agentOf(callId) {
+    const key = dbKey(String(callId));
+    for (const a of this._db.liveAgents.values()) if (a.callerid !== '' && dbKey(a.callerid) === key) return a;
+    return undefined;
+  }
+
+  /** A ringing call (agent QUEUE) is answered: the agent becomes INCALL. */
+  answerCall(callId) {
+    const a = this._agentOf(callId);
+    if (!a) throw new Error(`no agent holds call ${JSON.stringify(String(callId))}`);
+    if (a.status !== 'QUEUE') throw new Error(`call ${callId} is not ringing (agent ${a.user} is ${a.status})`);
+    if (!this._db.calls.has(dbKey(String(callId)))) throw new Error(`call ${callId} has ended`);
+    Object.assign(a, { status: 'INCALL', lastStateChange: this._epoch() });
+    return { callId: a.callerid, agentUser: a.user, status: a.status };
+  }
+
+  /**
+   * The caller hangs up: the vicidial_auto_calls row goes; the agent's row
+   * keeps the call ID (agent_status answers sub-status DEAD) until the
+   * remote-agent loop cleans it, which `cleanup: true` does at once (READY).
+   */
+  endCall(callId, { cleanup = false } = {}) {
+    const key = dbKey(String(callId));
+    const call = this._db.calls.get(key);
+    if (!call) throw new Error(`no live call ${JSON.stringify(String(callId))}`);
+    this._db.calls.delete(key);
+    const a = this._agentOf(callId);
+    if (a && cleanup) this._clearAgent(a);
+    return { callId: call.callerid, agentUser: a ? a.user : null, agentStatus: a ? a.status : null };
+  }
+
+  _clearAgent(a) {
+    const now = this._epoch();
+    Object.assign(a, { status: 'READY', leadId: 0, uniqueid: '', callerid: '', channel: '', lastCallFinish: now, lastStateChange: now });
+  }
+
+  /** The remote-agent loop: an agent whose call is gone is set READY. */
+  cleanupAgent(agentUser) {
+    const a = this._db.liveAgents.get(dbKey(String(agentUser)));
+    if (!a) throw new Error(`agent ${JSON.stringify(String(agentUser))} is not logged in`);
+    if (a.callerid !== '' && this._db.calls.has(dbKey(a.callerid))) throw new Error(`agent ${a.user} is still on live call ${a.callerid}`);
+    this._clearAgent(a);
+    return { agentUser: a.user, status: a.status };
+  }
+
+  /** Log an agent out (vicidial_live_agents row deleted). */
+  logoutAgent(agentUser) {
+    const key = dbKey(String(agentUser));
+    if (!this._db.liveAgents.delete(key)) throw new Error(`agent ${JSON.stringify(String(agentUser))} is not logged in`);
+    return { agentUser: String(agentUser), loggedIn: false };
+  }
+
+  /** The logged-in agents: user, status, callerid, leadId, and the sub-status agent_status would show. */
+  listAgents() {
+    return [...this._db.liveAgents.values()].map((a) => ({
+      agentUser: a.user, status: a.status, callId: a.callerid, leadId: a.leadId,
+      subStatus: a.status === 'INCALL' && a.callerid !== '' && !this._db.calls.has(dbKey(a.callerid)) ? 'DEAD' : '',
     }));
+  }
+
+  /** Apply a named state (states.mjs), e.g. the state a recording's setup_sql produced. */
+  applyState(name, args = {}) {
+    return applyState(this, name, args);
+  }
+
+  /** Answer one request to /vicidial/non_agent_api.php (2.14-198); same shape as handle(). */
+  handleNonAgent(req = {}) {
+    this._stats.requests++;
+    const { get, post } = parseRequest(req);
+    const ctx = { out: '', status: 200, headers: RESPONSE_HEADERS };
+    nonAgentApi(this, { get, post }, ctx);
+    const raw = ctx.out;
+    return {
+      status: ctx.status,
+      headers: ctx.headers,
+      body: binaryToText(raw),
+      get bytes() {
+        return binaryToBytes(raw);
+      },
+    };
+  }
+
+  /** Internal state for non-agent.mjs and states.mjs (not an API). */
+  get _internals() {
+    return { db: this._db, options: this._options, epoch: () => this._epoch(), logRow: (r) => this._logRow(r), dbKey };
+  }
+
+  /** The live calls (vicidial_auto_calls), with the agent whose row holds each. */
+  listCalls() {
+    return [...this._db.calls.values()].map((c) => {
+      const a = this._agentOf(c.callerid);
+      return {
+        callId: c.callerid, direction: c.callType, ingroup: c.callType === 'IN' ? c.campaignId : null,
+        campaign: c.callType === 'IN' ? null : c.campaignId, leadId: c.leadId, phoneNumber: c.phoneNumber,
+        channel: c.channel, agentUser: a ? a.user : null, agentStatus: a ? a.status : null,
+      };
+    });
+  }
+
+  /**
+   * The database-effects snapshot in the recordings' form (realserver/rv.py
+   * dbfx: `mariadb -N -B` output of each query, trimmed; tabs between
+   * columns, newlines between rows, \n \t \\ escaped inside values).
+   */
+  dbEffects() {
+    const db = this._db;
+    const esc = (v) => String(v ?? 'NULL').replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\t/g, '\\t').replace(/\0/g, '\\0');
+    const out = (rows) => rows.map((r) => r.map(esc).join('\t')).join('\n').trim();
+    const byKey = (f) => (x, y) => { const a = dbKey(String(f(x))); const b = dbKey(String(f(y))); return a < b ? -1 : a > b ? 1 : 0; };
+    return {
+      manager: out(db.manager.map((m) => [m.action, m.callerid, m.cmdLineB, m.cmdLineC, m.cmdLineD])),
+      list_status: out([...db.leads.values()].sort((a, b) => a.leadId - b.leadId).map((l) => [l.leadId, l.status])),
+      log_status: out([...db.vicidialLog].sort(byKey((r) => r.uniqueid)).map((r) => [r.uniqueid, r.status])),
+      closer_status: out([...db.closerLog].sort((a, b) => a.closecallid - b.closecallid).map((r) => [r.uniqueid, r.status])),
+      auto_calls: out([...db.calls.values()].sort(byKey((c) => c.callerid)).map((c) => [c.callerid])),
+      agent: out([...db.liveAgents.values()].sort(byKey((a) => a.user)).map((a) => [a.user, a.status, a.callerid])),
+      failed_logins: out([...db.users.values()].filter((u) => u.failedLoginCount > 0).sort(byKey((u) => u.user)).map((u) => [u.user, u.failedLoginCount])),
+      api_log: out(db.apiLog.slice(-this._options.apiLogLimit).map((r) => [r.user, r.agentUser, r.function, r.value, r.result, r.resultReason, r.source, r.data])),
+    };
   }
 
   /**

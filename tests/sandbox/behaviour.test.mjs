@@ -103,11 +103,24 @@ describe('call lifecycle', () => {
     assert.deepEqual(vd.stats().perCall[OUT_CALL], { transfers: 0, hangups: 1 });
   });
 
-  test('EXTENSIONTRANSFER needs a phone_number of 2+ digits', () => {
+  test('EXTENSIONTRANSFER needs a phone_number of 2+ characters; 2.14-82 keeps letters, 2.14-81 does not', () => {
     const { vd } = sandbox();
     assert.equal(get(vd, { stage: 'EXTENSIONTRANSFER', phone_number: '9' }).body, 'ERROR: phone_number is not valid - 9\n');
-    assert.equal(get(vd, { stage: 'EXTENSIONTRANSFER', phone_number: '8a5-0.0' }).body, `SUCCESS: ra_call_control transfer - 1028|${OUT_CALL}|8500\n`);
-    assert.equal(lastExten(vd), 'Exten: 8500');
+    assert.equal(get(vd, { stage: 'EXTENSIONTRANSFER', phone_number: '8a5-0.0' }).body, `SUCCESS: ra_call_control transfer - 1028|${OUT_CALL}|8a500\n`);
+    assert.equal(lastExten(vd), 'Exten: 8a500');
+    const old = sandbox({ apiVersion: '2.14-81' }).vd;
+    assert.equal(get(old, { stage: 'EXTENSIONTRANSFER', phone_number: 'AGENT1028' }).body, `SUCCESS: ra_call_control transfer - 1028|${OUT_CALL}|1028\n`);
+    assert.equal(lastExten(old), 'Exten: 1028');
+    const now = sandbox().vd;
+    assert.equal(get(now, { stage: 'EXTENSIONTRANSFER', phone_number: 'AGENT1028' }).body, `SUCCESS: ra_call_control transfer - 1028|${OUT_CALL}|AGENT1028\n`);
+  });
+
+  test('a 250-digit number: the reply echoes it whole, vicidial_manager.cmd_line_d (VARCHAR(200)) keeps 200', () => {
+    const { vd } = sandbox();
+    const n = '1234567890'.repeat(25);
+    assert.equal(get(vd, { stage: 'EXTENSIONTRANSFER', phone_number: n }).body, `SUCCESS: ra_call_control transfer - 1028|${OUT_CALL}|${n}\n`);
+    assert.equal(lastExten(vd), `Exten: ${n}`.slice(0, 200));
+    assert.equal(lastExten(vd).length, 200);
   });
 
   test('reset re-seeds and clears the counters', () => {
@@ -192,7 +205,11 @@ describe('silent rewriting (spec table)', () => {
   test('DEFAULTINGROUP with an empty default / an unset (---NONE---) default', () => {
     const { vd } = sandbox();
     assert.equal(get(vd, { value: 'Y0315201641000402029', ingroup_choices: 'DEFAULTINGROUP' }).body, 'ERROR: ingroup is not valid - \n');
-    assert.equal(get(vd, { value: 'Y0315201642000402030', ingroup_choices: 'DEFAULTINGROUP' }).body, 'ERROR: ingroup is not valid - ---NONE---\n');
+    // NODEFCMP (8 characters, the VARCHAR(8) campaign_id) has default_xfer_group '' in seed.sql
+    assert.equal(get(vd, { value: 'Y0315201642000402030', ingroup_choices: 'DEFAULTINGROUP' }).body, 'ERROR: ingroup is not valid - \n');
+    // BILLING's default is the schema's unset '---NONE---'
+    const call = vd.startCall({ agentUser: '1028', direction: 'IN', ingroup: 'BILLING' });
+    assert.equal(get(vd, { value: call.callId, ingroup_choices: 'DEFAULTINGROUP' }).body, 'ERROR: ingroup is not valid - ---NONE---\n');
   });
 
   test('call ID: lowercase and a trailing dot still match; the caller spelling is echoed', () => {

@@ -1,109 +1,90 @@
-// Replays every recorded scenario of the real VICIdial 2.14-82 server
-// (tests/recordings/real-2.14-82*.jsonl) against the sandbox and
-// requires identical reply bytes and HTTP status, plus the database effects
-// the sandbox models.
+// Replays EVERY recorded scenario of the real server (tests/recordings/*.jsonl
+// except documented-agent-api.jsonl, which is documentation, not server
+// behaviour) against the sandbox and requires identical reply bytes, HTTP
+// status, the headers the PHP sets (names, values and order), and every
+// recorded database effect.
 //
-// With the sandbox clock set to the recording's time (the `version`
-// scenario's EPOCH) the bytes match exactly, time-dependent ones included.
-// The HTTP replay runs on the real clock and normalises exactly two things:
-// the DATE/EPOCH of the version line and the timestamp in the auth echo.
+// Seeds: a record's `seed` (rv.py) names the SQL it was recorded on; it maps
+// to a sandbox seed (seeds.mjs seedOfRecording, unknown -> failure).
+// `setup_sql` maps to a named state (states.mjs, unknown -> failure).
+// Sequences (twice_*, lockout_*, seqN_*) run in order on one state: only
+// their first member reseeds.
+//
+// Clock: the sandbox clock is set from the record itself where the reply
+// shows the time (version EPOCH, the auth echo's now-900), else it keeps
+// the previous record's time, so bytes match exactly with no normalisation.
+// The HTTP replay (Node server, real clock) normalises exactly those two.
 
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createSandbox } from '../../sandbox/vicidial.mjs';
+import { createSandbox, seedOfRecording } from '../../sandbox/vicidial.mjs';
+import { stateForSetupSql } from '../../sandbox/states.mjs';
 import { startSandboxServer } from '../../sandbox/node-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..');
-const repliesDir = path.resolve(repoRoot, 'tests', 'recordings');
+const repliesDir = path.resolve(here, '..', 'recordings');
 
-/** The recording's clock: version scenario EPOCH 1795562364 (= auth timestamp 1795561464 + 900). */
-const RECORDED_EPOCH_MS = 1795562364 * 1000;
-
-const FILES = [
-  { file: 'real-2.14-82.jsonl', seed: 'default' },
-  { file: 'real-2.14-82-more.jsonl', seed: 'more' },
-];
+const DOCUMENTATION = 'documented-agent-api.jsonl';
+const ALL_FILES = fs.readdirSync(repliesDir).filter((f) => f.endsWith('.jsonl')).sort();
+const FILES = ALL_FILES.filter((f) => f !== DOCUMENTATION);
 
 function load(file) {
-  return fs
-    .readFileSync(path.join(repliesDir, file), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l));
+  return fs.readFileSync(path.join(repliesDir, file), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
 }
 
-/** The configuration a scenario implies (its name, its recorded server line). */
-function configFor(rec) {
+/** The sandbox seed a record was recorded on. */
+export function seedFor(file, rec) {
+  if (file === 'real-2.14-82-more.jsonl') return 'more'; // its own seed (see seeds.mjs)
+  return seedOfRecording(rec.seed);
+}
+
+/** The switches a scenario implies (its name, its recorded server line), as rv.py's variants. */
+export function configFor(rec) {
   return {
     apiActive: !rec.name.includes('api_not_active'),
     strictSql: /strict/.test(rec.name),
     displayErrors: /display_errors=On/.test(rec.server ?? ''),
+    activeServers: !/no_servers/.test(rec.name),
   };
 }
 
-/** Scenarios named twice_* / lockout_* run in sequence on one state. */
-function sequenceOf(name) {
-  const m = /^(twice|lockout)_/.exec(name);
+/** Sequence key (rv.py): twice_, lockout_, seqN_; null for a lone scenario. */
+export function sequenceOf(name) {
+  const m = /^(twice|lockout|seq[0-9]*)_/.exec(name);
   return m ? m[1] : null;
 }
 
 function requestOf(rec) {
-  return {
-    method: rec.method,
-    query: rec.query ?? '',
-    body: rec.body ?? '',
-    contentType: rec.content_type_sent ?? '',
-  };
+  return { method: rec.method, query: rec.query ?? '', body: rec.body ?? '', contentType: rec.content_type_sent ?? '' };
 }
 
-/** The recorded response headers that api.php sets (the rest are the web server's). */
-function recordedApiHeaders(rec) {
+function isNonAgent(rec) {
+  return (rec.path ?? '/agc/api.php') === '/vicidial/non_agent_api.php';
+}
+
+const TRANSPORT = new Set(['host', 'date', 'connection', 'x-powered-by']);
+/** The recorded response headers the PHP set, in order (the web server's transport headers left out). */
+function recordedHeaders(rec) {
   const list = Array.isArray(rec.response_headers) ? rec.response_headers : Object.entries(rec.response_headers);
-  return Object.fromEntries(list.filter(([k]) => ['Content-type', 'Cache-Control', 'Pragma'].includes(k)));
+  return list.filter(([k]) => !TRANSPORT.has(k.toLowerCase()));
 }
 
-// Narrow normalisation of the only time-dependent values.
-const VERSION_RE = /^(VERSION: 2\.14-82\|BUILD: 250122-1010\|DATE: )\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\|EPOCH: )\d{10}\n$/;
-const AUTH_TS_RE = /(\(UNIX_TIMESTAMP\(last_login_date\) < )\d{10}(\) \);\|\n)$/;
-function normaliseTime(body) {
-  return body.replace(VERSION_RE, '$1<DATE>$2<EPOCH>\n').replace(AUTH_TS_RE, '$1<TS>$2');
+/** The time a reply shows, in ms, or null. */
+function timeShown(reply) {
+  let m = /EPOCH: (\d{10})/.exec(reply);
+  if (m) return Number(m[1]) * 1000;
+  m = /UNIX_TIMESTAMP\(last_login_date\) < (\d{10})/.exec(reply);
+  if (m) return (Number(m[1]) + 900) * 1000;
+  return null;
 }
 
-// ---- db_effects checks -------------------------------------------------------
-
-function checkDefaultEffects(vd, fx, before) {
-  const snap = vd.snapshot();
-  if (fx.manager) {
-    assert.deepEqual(vd.managerQueue().map((m) => m.line), [fx.manager], 'queued manager command');
-  }
-  if (fx.list_status) {
-    for (const line of fx.list_status.split('\n')) {
-      const [id, status] = line.split('\t');
-      assert.equal(snap.leads.find((l) => String(l.leadId) === id)?.status, status, `lead ${id} status`);
-    }
-  }
-  if (fx.log_status) {
-    const [uid, status] = fx.log_status.split('\t');
-    assert.equal(snap.vicidialLog.find((r) => r.uniqueid === uid)?.status, status, `vicidial_log ${uid}`);
-  }
-  if (fx.closer_status) {
-    const [uid, status] = fx.closer_status.split('\t');
-    assert.equal(snap.closerLog.find((r) => r.uniqueid === uid)?.status, status, `vicidial_closer_log ${uid}`);
-  }
-  if (fx.auto_calls !== undefined) {
-    assert.deepEqual(snap.calls.map((c) => c.callerid).sort(), fx.auto_calls.split('\n').sort(), 'live calls left');
-  }
-  if (fx.agent) {
-    const [u, status, callerid = ''] = fx.agent.split('\t');
-    const a = snap.liveAgents.find((x) => x.user === u);
-    assert.equal(a?.status, status, `agent ${u} status`);
-    assert.equal(a?.callerid, callerid, `agent ${u} callerid`);
-  }
-  assert.ok(before);
+const VERSION_TIME_RE = /(DATE: )\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\|EPOCH: )\d{10}/;
+const AUTH_TS_RE = /(\(UNIX_TIMESTAMP\(last_login_date\) < )\d{10}(\) \);)/;
+export function normaliseTime(body) {
+  return body.replace(VERSION_TIME_RE, '$1<DATE>$2<EPOCH>').replace(AUTH_TS_RE, '$1<TS>$2');
 }
 
 function checkMoreEffects(vd, fx, before) {
@@ -169,59 +150,96 @@ function checkMoreEffects(vd, fx, before) {
   }
 }
 
-// ---- replay through handle() ---------------------------------------------------
+/** Replay one file through handle()/handleNonAgent(); yields per record. */
+function replayFile(file, onRecord) {
+  const records = load(file);
+  let vd = null;
+  let prevSeq = null;
+  let clockMs = null;
+  for (const rec of records) clockMs ??= timeShown(rec.reply);
+  clockMs ??= 1795562364 * 1000;
+  for (const rec of records) {
+    onRecord(rec, () => {
+      clockMs = timeShown(rec.reply) ?? clockMs;
+      const seq = sequenceOf(rec.name);
+      if (vd === null || seq === null || seq !== prevSeq) {
+        vd = createSandbox({ seed: seedFor(file, rec), now: () => clockMs, ...configFor(rec) });
+        if (rec.setup_sql) { const s = stateForSetupSql(rec.setup_sql); vd.applyState(s.name, s.args); }
+      } else if (rec.setup_sql) {
+        const s = stateForSetupSql(rec.setup_sql);
+        vd.applyState(s.name, s.args);
+      }
+      prevSeq = seq;
+      const before = vd.snapshot();
+      const res = isNonAgent(rec) ? vd.handleNonAgent(requestOf(rec)) : vd.handle(requestOf(rec));
+      return { vd, res, before };
+    });
+  }
+  return records;
+}
 
-for (const { file, seed } of FILES) {
-  describe(`replay ${file} (seed ${seed})`, () => {
-    const records = load(file);
-    let vd = null;
-    let prevSeq = null;
-    for (const rec of records) {
+for (const file of FILES) {
+  describe(`replay ${file}`, () => {
+    const records = replayFile(file, (rec, run) => {
       test(rec.name, () => {
-        const seq = sequenceOf(rec.name);
-        if (vd === null || seq === null || seq !== prevSeq) {
-          vd = createSandbox({ seed, now: () => RECORDED_EPOCH_MS, ...configFor(rec) });
-        }
-        prevSeq = seq;
-        const before = vd.snapshot();
-        const res = vd.handle(requestOf(rec));
+        const { vd, res, before } = run();
         assert.equal(res.body, rec.reply, 'reply bytes');
         assert.equal(Buffer.from(res.bytes).toString('utf8'), rec.reply, 'raw reply bytes');
         assert.equal(res.status, rec.http_status, 'HTTP status');
-        assert.deepEqual({ ...res.headers }, recordedApiHeaders(rec), 'api.php headers');
-        if (/^ERROR|^$/.test(rec.reply)) assert.equal(vd.managerQueue().length, 0, 'an error queues nothing');
-        if (rec.db_effects) {
-          if (seed === 'default') checkDefaultEffects(vd, rec.db_effects, before);
-          else checkMoreEffects(vd, rec.db_effects, before);
+        assert.deepEqual(Object.entries(res.headers), recordedHeaders(rec), 'headers set by the PHP, in order');
+        if (/^ERROR|^$/.test(rec.reply)) assert.equal(vd.managerQueue().length > before.manager.length, false, 'an error queues nothing');
+        const fx = rec.db_effects;
+        if (fx && file === 'real-2.14-82-more.jsonl') checkMoreEffects(vd, fx, before);
+        else if (fx) {
+          const got = vd.dbEffects();
+          for (const [k, v] of Object.entries(fx)) {
+            assert.ok(k in got, `the sandbox reports db effect ${k}`);
+            assert.equal(got[k], v, `db effect ${k}`);
+          }
         }
       });
-    }
-    test('covers every recorded scenario', () => {
+    });
+    test('scenario names unique', () => {
       assert.ok(records.length > 0);
-      assert.equal(new Set(records.map((r) => r.name)).size, records.length, 'scenario names unique');
+      assert.equal(new Set(records.map((r) => r.name)).size, records.length);
     });
   });
 }
 
-// ---- replay over real HTTP (Node server, real clock) ------------------------------
+test('every recording file is replayed (only the documentation file is left out)', () => {
+  assert.ok(ALL_FILES.includes(DOCUMENTATION));
+  for (const f of ['real-2.14-82.jsonl', 'real-2.14-82-more.jsonl', 'stages-2.14-82.jsonl', 'edge-2.14-82.jsonl', 'strict-2.14-82.jsonl', 'nonagent-2.14-82.jsonl']) {
+    assert.ok(FILES.includes(f), f);
+  }
+  const doc = load(DOCUMENTATION);
+  assert.ok(doc.every((r) => r.method === undefined && r.http_status === undefined), 'documentation records carry no request/response to replay');
+});
+
+test('an unknown recorded seed or setup_sql fails loudly', () => {
+  assert.throws(() => seedOfRecording('seed.sql+seed-other.sql'), /no sandbox seed reproduces/);
+  assert.throws(() => stateForSetupSql("UPDATE vicidial_users SET active='N';"), /no sandbox state reproduces/);
+});
+
+// ---- the same over real HTTP (Node server, real clock) -------------------------
 
 describe('replay over HTTP on 127.0.0.1 (real clock, time normalised)', () => {
-  for (const { file, seed } of FILES) {
+  for (const file of FILES) {
     test(file, async () => {
       const records = load(file);
-      const srv = await startSandboxServer({ port: 0, seed });
+      const srv = await startSandboxServer({ port: 0 });
+      const post = async (p, body) => {
+        const r = await fetch(`${srv.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await r.text();
+        assert.equal(r.status, 200, `${p}: ${text}`);
+      };
       try {
         let prevSeq = null;
         for (const rec of records) {
           const seq = sequenceOf(rec.name);
-          if (seq === null || seq !== prevSeq) {
-            const r = await fetch(`${srv.url}/sandbox/reset`, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify({ seed, ...configFor(rec) }),
-            });
-            assert.equal(r.status, 200);
-            await r.arrayBuffer();
+          if (seq === null || seq !== prevSeq) await post('/sandbox/reset', { seed: seedFor(file, rec), ...configFor(rec) });
+          if (rec.setup_sql) {
+            const s = stateForSetupSql(rec.setup_sql);
+            await post('/sandbox/state', { name: s.name, args: s.args });
           }
           prevSeq = seq;
           const init = { method: rec.method, headers: {} };
@@ -230,13 +248,11 @@ describe('replay over HTTP on 127.0.0.1 (real clock, time normalised)', () => {
             if (rec.content_type_sent) init.headers['content-type'] = rec.content_type_sent;
           }
           const q = rec.query ? `?${rec.query}` : '';
-          const res = await fetch(`${srv.url}/agc/api.php${q}`, init);
+          const res = await fetch(`${srv.url}${rec.path ?? '/agc/api.php'}${q}`, init);
           const body = Buffer.from(await res.arrayBuffer()).toString('utf8');
           assert.equal(res.status, rec.http_status, `${rec.name}: HTTP status`);
           assert.equal(normaliseTime(body), normaliseTime(rec.reply), `${rec.name}: reply bytes`);
-          for (const [k, v] of Object.entries(recordedApiHeaders(rec))) {
-            assert.equal(res.headers.get(k), v, `${rec.name}: header ${k}`);
-          }
+          for (const [k, v] of recordedHeaders(rec)) assert.equal(res.headers.get(k), v, `${rec.name}: header ${k}`);
         }
       } finally {
         await srv.close();
@@ -247,8 +263,6 @@ describe('replay over HTTP on 127.0.0.1 (real clock, time normalised)', () => {
   test('normalisation is narrow: only the version DATE/EPOCH and the auth timestamp', () => {
     const v = 'VERSION: 2.14-82|BUILD: 250122-1010|DATE: 2026-11-24 23:19:24|EPOCH: 1795562364\n';
     assert.equal(normaliseTime(v), 'VERSION: 2.14-82|BUILD: 250122-1010|DATE: <DATE>|EPOCH: <EPOCH>\n');
-    assert.equal(normaliseTime('VERSION: 2.14-81|BUILD: 250122-1010|DATE: 2026-11-24 23:19:24|EPOCH: 1795562364\n'),
-      'VERSION: 2.14-81|BUILD: 250122-1010|DATE: 2026-11-24 23:19:24|EPOCH: 1795562364\n');
     const auth = "ERROR: Invalid Username/Password: |6666|x|0|1|BAD|0|api|SELECT count(*) from vicidial_users where user='6666' and pass='x' and user_level > 0 and active='Y' and ( (failed_login_count < 10) or (UNIX_TIMESTAMP(last_login_date) < 1795561464) );|\n";
     assert.ok(normaliseTime(auth).endsWith('< <TS>) );|\n'));
     assert.equal(normaliseTime('ERROR: no active call found - Y0315201639000402027\n'), 'ERROR: no active call found - Y0315201639000402027\n');
