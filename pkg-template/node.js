@@ -7,5 +7,6 @@ export default async function init() {}
 /** A no-op in Node: the module is ready on import. */
 export function initSync() {}
 
-export const { TransferClient, validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply } =
-  makeApi(glue);
+export const {
+  TransferClient, TransferValidationError, validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply,
+} = makeApi(glue, () => true);

@@ -11,5 +11,6 @@ export default async function init() {}
 /** A no-op in workerd: the module is ready on import. */
 export function initSync() {}
 
-export const { TransferClient, validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply } =
-  makeApi(glue);
+export const {
+  TransferClient, TransferValidationError, validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply,
+} = makeApi(glue, () => true);

@@ -6,9 +6,6 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::prelude::*;
-
 use super::json::{array, Json};
 use crate::client::Outcome;
 use crate::decode::DecodeError;
@@ -29,38 +26,6 @@ impl OwnedDraft {
     /// index) of fields that were neither strings nor absent.
     pub(crate) fn new(values: [Option<String>; 7], not_strings: u32) -> OwnedDraft {
         OwnedDraft { values, not_strings }
-    }
-
-    /// Reads `source, user, pass, agentUser, callId, ingroup, status` from
-    /// an object (the client's defaults); `undefined` and `null` mean "not given".
-    pub(crate) fn read(obj: &JsValue) -> Result<OwnedDraft, JsValue> {
-        if !obj.is_object() {
-            return Err(js_sys::TypeError::new("defaults must be an object").into());
-        }
-        let mut draft = OwnedDraft::default();
-        for field in Field::ALL {
-            let v = Reflect::get(obj, &JsValue::from_str(field.name()))?;
-            if v.is_undefined() || v.is_null() {
-                continue;
-            }
-            match v.as_string() {
-                Some(s) => draft.values[field as usize] = Some(s),
-                None => draft.not_strings |= 1 << field as u32,
-            }
-        }
-        Ok(draft)
-    }
-
-    /// Fills every field not given here from `defaults`.
-    pub(crate) fn or(mut self, defaults: &OwnedDraft) -> OwnedDraft {
-        for (i, (mine, theirs)) in self.values.iter_mut().zip(&defaults.values).enumerate() {
-            let bit = 1 << i;
-            if mine.is_none() && self.not_strings & bit == 0 {
-                mine.clone_from(theirs);
-                self.not_strings |= defaults.not_strings & bit;
-            }
-        }
-        self
     }
 
     pub(crate) fn get(&self, field: Field) -> Option<&str> {
@@ -201,28 +166,3 @@ pub(crate) fn outcome_json(o: &Outcome) -> String {
     obj.opt_str("raw", o.raw.as_deref()).end()
 }
 
-/// Reads an optional string property of an options object.
-pub(crate) fn opt_string(options: &JsValue, key: &str) -> Option<String> {
-    if !options.is_object() {
-        return None;
-    }
-    Reflect::get(options, &JsValue::from_str(key)).ok().and_then(|v| v.as_string())
-}
-
-/// Reads a plain object's own string-valued entries.
-pub(crate) fn string_entries(obj: &JsValue) -> Result<Vec<(String, String)>, JsValue> {
-    if obj.is_undefined() || obj.is_null() {
-        return Ok(Vec::new());
-    }
-    let obj: &Object = obj.dyn_ref().ok_or_else(|| js_sys::TypeError::new("headers must be an object"))?;
-    let mut out = Vec::new();
-    for entry in Object::entries(obj).iter() {
-        let pair: Array = entry.into();
-        let (k, v) = (pair.get(0).as_string(), pair.get(1).as_string());
-        match (k, v) {
-            (Some(k), Some(v)) => out.push((k, v)),
-            _ => return Err(js_sys::TypeError::new("header values must be strings").into()),
-        }
-    }
-    Ok(out)
-}

@@ -2,11 +2,8 @@
 //! and returns results as JSON text. The npm package's hand-written
 //! wrapper (pkg-template/api.js) exposes the curated API over these.
 
-mod client;
 mod convert;
 mod json;
-
-pub use client::TransferClient;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,7 +13,8 @@ use wasm_bindgen::prelude::*;
 use crate::decode::decode_transfer;
 use crate::redact::redact;
 use crate::reply::{parse_reply, MAX_EXCERPT};
-use convert::{issues_json, reply_json, Issue, OwnedDraft};
+use crate::client::{TransferLog, Transport};
+use convert::{issues_json, outcome_json, reply_json, Issue, OwnedDraft};
 use json::Json;
 
 /// `buildTransfer(req)` and `validateTransfer(req)`. The request's fields
@@ -99,4 +97,21 @@ pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<f64>) 
         Some(_) => return Err(js_sys::RangeError::new("maxBytes must be a whole number from 0 to 1048576").into()),
     };
     Ok(redact(body, secret.as_deref(), max))
+}
+
+/// `conclude(callId, httpStatus, body, secret, earlier)`: what a response
+/// to a transfer of `call_id` means, as the outcome JSON (`{ ok, code,
+/// message, outcomeUnknown, likelyAlreadyTransferred, httpStatus, reply,
+/// raw }`). The JavaScript client does the fetch and keeps the memory of
+/// calls it may already have moved (`earlier`); nothing is kept here
+/// between calls, so no failure of one call can affect the next.
+#[wasm_bindgen]
+pub fn conclude(call_id: &str, status: u16, body: &str, secret: Option<String>, earlier: bool) -> String {
+    let mut log = TransferLog::new();
+    if earlier {
+        // The core's log remembers a call after an outcome-unknown attempt.
+        log.conclude(call_id, Transport::Timeout, None);
+    }
+    let outcome = log.conclude(call_id, Transport::Response { status, body }, secret.as_deref());
+    outcome_json(&outcome)
 }

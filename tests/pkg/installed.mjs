@@ -1,14 +1,16 @@
 // Packs pkg/ with npm (so the `files` whitelist is what gets installed),
 // installs the tarball into a temporary project, and returns its path.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const root = resolve(import.meta.dirname, "..", "..");
 
-export function installPackage() {
-  const dir = mkdtempSync(join(tmpdir(), "vicidial-xfer-pkg-"));
+/** `under`: a parent directory (default the system tmpdir; workerd embeds files from inside the repository only). */
+export function installPackage({ under = tmpdir() } = {}) {
+  mkdirSync(under, { recursive: true });
+  const dir = mkdtempSync(join(under, "vicidial-xfer-pkg-"));
   const packed = JSON.parse(
     execFileSync("npm", ["pack", join(root, "pkg"), "--json", "--pack-destination", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
   )[0];

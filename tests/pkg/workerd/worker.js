@@ -1,22 +1,13 @@
-// A module worker that uses the package's workerd entry: validates, builds,
-// parses, and transfers through TransferClient (fetch from inside workerd).
-import { buildTransfer, parseReply, validateTransfer, TransferClient } from "../../../pkg/workerd.js";
+// A module worker as a Cloudflare user writes it: it imports the package by
+// name; wrangler bundles it (picking the `workerd` export condition) and
+// workerd runs the bundle. POST { scenarios, replayUrl, refusedUrl } -> the report.
+import * as api from "vicidial-xfer";
+import { runChecks } from "./checks.mjs";
 
 export default {
-  async fetch(request, env) {
-    const req = { agentUser: "1028", callId: "Y0315201639000402027", ingroup: "SALESLINE" };
-    const client = new TransferClient({ endpoint: `${env.REPLAY}/once`, timeoutMs: 3000 });
-    const call = { ...req, callId: `W${Date.now()}`.slice(0, 20) };
-    const first = await client.transfer(call);
-    const again = await client.transfer(call);
-    const body = {
-      valid: validateTransfer(req),
-      invalid: validateTransfer({ ...req, ingroup: "SALES.LINE" }),
-      built: buildTransfer(req).body,
-      parsed: parseReply("ERROR: Invalid Username/Password: |6666|Pw9Zx7Qk3|0|1|BAD|0|api|SELECT pass='Pw9Zx7Qk3';|\n"),
-      first: first.code,
-      again: [again.code, again.likelyAlreadyTransferred],
-    };
-    return Response.json(body);
+  async fetch(request) {
+    const { scenarios, replayUrl, refusedUrl } = await request.json();
+    const report = await runChecks(api, { scenarios, replayUrl, refusedUrl });
+    return Response.json(report);
   },
 };
