@@ -54,8 +54,9 @@ pkg: setup
 # For `make demo` and `make test-e2e`; quiet about sizes (`make pkg` reports them).
 PKG_SOURCES := Cargo.toml Cargo.lock $(shell find src pkg-template -type f 2>/dev/null)
 pkg/package.json: $(PKG_SOURCES)
-	$(MAKE) --no-print-directory setup
-	$(NODE) pkg-template/build.mjs | awk '/^pkg\/ sizes/ { skip = 1 } !skip { print } skip && /goal/ { skip = 0 }'
+	@echo "pkg/ is missing or older than its sources: building it (make pkg)"
+	@$(MAKE) --no-print-directory setup
+	@$(NODE) pkg-template/build.mjs | awk '/^pkg\/ sizes/ { skip = 1 } !skip { print } skip && /goal/ { skip = 0 }'
 
 ## The wasm suite in Node, a Chromium page, a dedicated and a service worker.
 test-wasm:
