@@ -14,6 +14,7 @@ import {
   ROOT,
   capnpConfig,
   diskService,
+  proxyWorkerService,
   startWorkerd,
   waitForHttp,
   workerService,
@@ -59,13 +60,20 @@ export function builtInOrigins(port) {
   return [`http://127.0.0.1:${port}`, `http://localhost:${port}`, DEMO_EXTENSION_ORIGIN];
 }
 
+/** The api.php versions the sandbox can imitate (its SANDBOX_API_VERSION); default 2.14-82. */
+export const DEFAULT_SANDBOX_VERSION = '2.14-82';
+
 function demoProxyBindings(port, extraOrigins = []) {
   return {
-    UPSTREAM_URL: 'sandbox',
-    SANDBOX: { service: 'sandbox' },
+    // The sandbox through a service binding; the URL names host and path
+    // (non_agent_api.php is found beside it for the ownership check).
+    UPSTREAM_URL: 'http://sandbox.internal/agc/api.php',
+    UPSTREAM: { service: 'sandbox' },
     VICIDIAL_SOURCE: 'xferdemo',
     VICIDIAL_USER: '6666',
     VICIDIAL_PASS: '1234',
+    NONAGENT_USER: 'naapi',
+    NONAGENT_PASS: 'napass99',
     ALLOWED_ORIGINS: [...new Set([...builtInOrigins(port), ...extraOrigins])].join(','),
     PROXY_TOKEN: DEMO_TOKEN,
     TOKEN_AGENTS: `${DEMO_TOKEN}:${DEMO_AGENT}`,
@@ -81,7 +89,7 @@ function demoProxyBindings(port, extraOrigins = []) {
  * origins name it). `extraOrigins`: more origins the proxy accepts (checked
  * with parseExtraOrigins first).
  */
-export function demoConfig({ port, root = ROOT, extraOrigins = [] }) {
+export function demoConfig({ port, root = ROOT, extraOrigins = [], sandboxVersion = DEFAULT_SANDBOX_VERSION }) {
   const proxyBindings = demoProxyBindings(port, extraOrigins);
   return capnpConfig({
     services: [
@@ -95,8 +103,15 @@ export function demoConfig({ port, root = ROOT, extraOrigins = [] }) {
           PKG: { service: 'pkg' },
         },
       }),
-      workerService({ name: 'proxy', entry: 'proxy/worker.mjs', bindings: proxyBindings }),
-      workerService({ name: 'sandbox', entry: 'sandbox/worker.mjs' }),
+      // The proxy's per-call memory (Durable Object CallLedger) lives in memory: a restart forgets it.
+      proxyWorkerService({ name: 'proxy', bindings: proxyBindings }),
+      workerService({
+        name: 'sandbox',
+        entry: 'sandbox/worker.mjs',
+        // seed.sql + seed-extras.sql + seed-nonagent.sql: the API users, agent 1028, and the
+        // non-agent API user naapi the proxy asks whose call a call is.
+        bindings: { SANDBOX_SEED: 'extras+nonagent', SANDBOX_API_VERSION: sandboxVersion },
+      }),
       diskService('www', path.join(root, 'www')),
       diskService('pkg', path.join(root, 'pkg')),
     ],
@@ -109,7 +124,7 @@ export function demoConfig({ port, root = ROOT, extraOrigins = [] }) {
  * adds origins the proxy accepts (throws naming a bad one).
  * @returns {Promise<{ url: string, port: number, pid: number, origins: string[], stop: () => Promise<void>, exited: Promise<object> }>}
  */
-export async function startDemo({ port = 0, stdio = 'pipe', timeoutMs = 20000, extraOrigins = [] } = {}) {
+export async function startDemo({ port = 0, stdio = 'pipe', timeoutMs = 20000, extraOrigins = [], sandboxVersion } = {}) {
   const checked = parseExtraOrigins(extraOrigins.join(','));
   if (checked.errors) throw new Error(checked.errors.join('; '));
   const fixed = port !== 0;
@@ -118,7 +133,7 @@ export async function startDemo({ port = 0, stdio = 'pipe', timeoutMs = 20000, e
     const p = fixed ? port : await freePort();
     let w;
     try {
-      w = await startWorkerd(demoConfig({ port: p, extraOrigins: checked.origins }), { sockets: ['http'], stdio, timeoutMs });
+      w = await startWorkerd(demoConfig({ port: p, extraOrigins: checked.origins, sandboxVersion }), { sockets: ['http'], stdio, timeoutMs });
     } catch (e) {
       lastError = e;
       continue;

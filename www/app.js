@@ -329,6 +329,12 @@ function withLabels(text) {
     (match, field, code) => `${label(field)} (${code})`);
 }
 
+/** The proxy's detail starts in lower case: shown on its own, it reads as a sentence. */
+function sentence(text) {
+  const t = String(text ?? '');
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
 function describe(request) {
   const target = request.stage === 'INGROUPTRANSFER' ? ` to ${request.ingroup}`
     : request.stage === 'EXTENSIONTRANSFER' ? ` to ${request.phoneNumber}` : '';
@@ -356,7 +362,7 @@ function renderOutcome(outcome, request, key) {
   code.textContent = outcome.proxyCode ? `${outcome.code} · ${outcome.proxyCode}` : outcome.code;
   code.className = `badge badge-${tone}`;
   $('outcome-http').textContent = outcome.httpStatus === undefined ? '' : `HTTP ${outcome.httpStatus}`;
-  const message = outcome.code === 'PROXY_REFUSED' ? (outcome.reason ?? outcome.message) : outcome.message;
+  const message = outcome.code === 'PROXY_REFUSED' ? sentence(outcome.reason ?? outcome.message) : outcome.message;
   $('outcome-message').textContent = withLabels(message);
 
   const already = outcome.likelyAlreadyTransferred || outcome.likelyAlreadyEnded;

@@ -107,7 +107,7 @@ async function chooseStage(page, stage) {
   await page.check(`input[name="stage"][value="${stage}"]`);
 }
 
-test('INGROUPTRANSFER through the page: sandbox call, current call, transfer, then "already moved"', LIMIT, async () => {
+test('INGROUPTRANSFER through the page: sandbox call, current call, transfer; a repeat is replayed, another action is "already moved"', LIMIT, async () => {
   const { page, context, problems, response } = await openPage();
   try {
     const policies = [
@@ -145,11 +145,18 @@ test('INGROUPTRANSFER through the page: sandbox call, current call, transfer, th
     await page.click('#raw summary');
     await page.screenshot({ path: await outputPath('demo-ingroup.png'), fullPage: true });
 
-    // The same request again: the proxy already moved this call.
+    // The same request again: the proxy answers what it answered the first time, sends nothing.
+    const replay = await send(page);
+    assert.equal(replay.code, 'TRANSFERRED', JSON.stringify(replay));
+    assert.equal((await managerCommandsFor(stack.url, call.channel)).length, 1, 'nothing sent twice');
+
+    // Another action on the moved call: the proxy says it already moved it.
+    await page.fill('#ingroup', 'BILLING');
     const second = await send(page);
     assert.equal(second.proxyCode, 'ALREADY_ACTED', JSON.stringify(second));
-    assert.match(second.headline, /^Already moved: /);
+    assert.match(second.headline, /^Already moved: the proxy already acted on call /);
     assert.doesNotMatch(second.headline, /HTTP/);
+    assert.ok(second.message.length > 0, 'the proxy\'s detail is shown');
     assert.equal((await managerCommandsFor(stack.url, call.channel)).length, 1, 'nothing sent twice');
     await page.screenshot({ path: await outputPath('demo-already-moved.png'), fullPage: true });
     assert.deepEqual(problems, []);
