@@ -42,12 +42,13 @@ vicidial-xfer demo (workerd pid ${demo.pid})
   Agent       ${DEMO_AGENT}        (the only agent this token may move calls for)
   Origins     ${demo.origins.join('\n              ')}
               (the browser origins the proxy accepts; ALLOWED_ORIGINS=... make demo adds more)
-  A call      click "Start a sandbox call" on the page, or:
-              curl -s -X POST ${demo.url}/sandbox/calls
+  A call      click "Start a sandbox call" on the page, then "Use my current call"; or:
+              curl -s -X POST --data '{"agentUser":"${DEMO_AGENT}"}' ${demo.url}/sandbox/calls
+  Its call    curl -s -H 'Authorization: Bearer ${DEMO_TOKEN}' ${demo.url}/proxy/current-call
   Transfer    curl -s -H 'Authorization: Bearer ${DEMO_TOKEN}' \\
                 --data 'function=ra_call_control&stage=INGROUPTRANSFER&agent_user=${DEMO_AGENT}&value=<callId>&ingroup_choices=SALESLINE' \\
                 ${demo.url}/agc/api.php
-  Sandbox     GET ${demo.url}/sandbox/calls, GET /sandbox/stats, POST /sandbox/reset
+  Sandbox     GET ${demo.url}/sandbox/calls, GET /sandbox/manager, GET /sandbox/stats, POST /sandbox/reset
 
 Ctrl-C stops it.
 `);
