@@ -6,7 +6,8 @@
 TEST_TARGETS += test-proxy
 
 ## Serve page, package, proxy and sandbox on http://127.0.0.1:8787; builds pkg/ only when a source is newer.
-## PORT=9000 serves elsewhere; ALLOWED_ORIGINS='chrome-extension://<id>,https://crm.example.com' adds origins the demo proxy accepts.
+## PORT=9000 serves elsewhere; ALLOWED_ORIGINS='chrome-extension://<id>,https://crm.example.com' adds origins the demo proxy accepts;
+## SANDBOX_API_VERSION=2.14-72 makes the sandbox act as that api.php version.
 demo: pkg/package.json
 	$(NODE) demo/run.mjs
 

@@ -51,6 +51,17 @@ test('the current-call endpoint is routed to the proxy, not served as a page', L
   assert.match(body, /^ERROR: proxy TOKEN_MISSING - /);
 });
 
+test('startDemo({ sandboxVersion }) sets the api.php version the sandbox imitates', LIMIT, async () => {
+  const older = await startDemo({ port: 0, sandboxVersion: '2.14-72' });
+  try {
+    const response = await fetch(new URL('/sandbox/reset', older.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const answer = await response.json();
+    assert.equal(answer.options?.apiVersion, '2.14-72', JSON.stringify(answer));
+  } finally {
+    await older.stop();
+  }
+});
+
 test('parseExtraOrigins: comma or space separated, each entry checked by the proxy\'s rule and named', () => {
   assert.deepEqual(parseExtraOrigins(`${MINE}, ${CRM}  ${CRM}`), { origins: [MINE, CRM] });
   assert.deepEqual(parseExtraOrigins(''), { origins: [] });
@@ -81,6 +92,10 @@ test('make demo with a bad ALLOWED_ORIGINS entry stops at once and names it', LI
   assert.equal(viaEnv.code, 2, viaEnv.output);
   assert.match(viaEnv.output, /ALLOWED_ORIGINS entry "https:\/\/crm\.example\.com\/path"/);
   assert.doesNotMatch(viaEnv.output, /abcdefghijklmnop"/, 'only the bad entry is named');
+
+  const badVersion = await run('node', [join('demo', 'run.mjs')], { SANDBOX_API_VERSION: '2.14-99', PORT: '0' });
+  assert.equal(badVersion.code, 2, badVersion.output);
+  assert.match(badVersion.output, /unknown api\.php version "2\.14-99"/);
 
   // As a make variable (what the README shows); make passes it to the server.
   const viaMake = await run('make', ['--no-print-directory', 'demo', 'ALLOWED_ORIGINS=null', 'PORT=0'], {});
