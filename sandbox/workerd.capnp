@@ -23,7 +23,7 @@ const sandboxWorker :Workerd.Worker = (
   ],
   compatibilityDate = "2024-09-23",
   bindings = [
-    (name = "SANDBOX_SEED", text = "default"),
+    (name = "SANDBOX_SEED", text = "nonagent"),  # seed.sql + seed-nonagent.sql (naapi/napass99)
     (name = "SANDBOX_API_VERSION", text = "2.14-82"),
     (name = "SANDBOX_API_ACTIVE", text = "1"),
     (name = "SANDBOX_STRICT_SQL", text = "0"),

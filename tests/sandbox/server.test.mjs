@@ -97,6 +97,19 @@ async function exerciseRoutes(base) {
   res = await fetch(`${base}/sandbox/calls`, { method: 'POST', body: '{nope' });
   assert.equal(res.status, 400);
   await res.arrayBuffer();
+
+  // non_agent_api.php over the live state (seed nonagent: naapi/napass99)
+  res = await fetch(`${base}/sandbox/reset`, { method: 'POST', body: JSON.stringify({ seed: 'nonagent' }) });
+  assert.equal(res.status, 200);
+  await res.arrayBuffer();
+  const NA = `${base}/vicidial/non_agent_api.php?function=agent_status&user=naapi&pass=napass99&source=test&agent_user=1028`;
+  const live = await (await fetch(`${base}/sandbox/calls`, { method: 'POST', body: '{"agentUser":"1028"}' })).json();
+  res = await fetch(NA);
+  assert.equal(res.headers.get('content-type'), 'text/html; charset=utf-8');
+  assert.equal(await res.text(), `INCALL|${live.callId}|${live.leadId}|OUTCAMP|3|remote agent 1028|ADMIN|1|||${live.phoneNumber}||\n`);
+  await (await fetch(`${base}/sandbox/calls/${live.callId}/end`, { method: 'POST' })).arrayBuffer();
+  assert.equal(await (await fetch(NA)).text(), `INCALL|${live.callId}|${live.leadId}|OUTCAMP|3|remote agent 1028|ADMIN|1||DEAD|${live.phoneNumber}||\n`);
+  await (await fetch(`${base}/sandbox/reset`, { method: 'POST', body: JSON.stringify({ seed: 'default' }) })).arrayBuffer();
 }
 
 describe('Node server (startSandboxServer)', () => {
@@ -169,6 +182,16 @@ describe('web Request/Response router (what worker.mjs runs)', () => {
     const url = 'http://sandbox.test/agc/api.php?source=test&user=apiuser&pass=Xfer2024&agent_user=1028&function=ra_call_control&stage=INGROUPTRANSFER&ingroup_choices=SALESLINE&value=Y0315201639000402027';
     assert.equal(await (await worker.fetch(new Request(url), env)).text(), 'SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n');
     assert.equal(await (await worker.fetch(new Request(url), env)).text(), 'ERROR: no active call found - Y0315201639000402027\n');
+  });
+
+  test('worker.fetch: SANDBOX_API_VERSION picks the api.php version; an unknown one answers 500 naming it', async () => {
+    const mod = await import(`../../sandbox/worker.mjs?fresh=${Date.now()}`);
+    const v = await (await mod.default.fetch(new Request('http://sandbox.test/agc/api.php?function=version'), { SANDBOX_API_VERSION: '2.14-75' })).text();
+    assert.match(v, /^VERSION: 2\.14-75\|BUILD: 230519-0731\|/);
+    const bad = await import(`../../sandbox/worker.mjs?bad=${Date.now()}`);
+    const r = await bad.default.fetch(new Request('http://sandbox.test/agc/api.php?function=version'), { SANDBOX_API_VERSION: '2.15-1' });
+    assert.equal(r.status, 500);
+    assert.match(await r.text(), /^sandbox misconfigured: unknown api\.php version "2\.15-1"/);
   });
 
   test('optionsFromEnv', () => {
