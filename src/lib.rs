@@ -51,7 +51,7 @@ pub mod reply;
 pub mod request;
 mod text;
 
-#[cfg(feature = "wasm")]
+#[cfg(any(feature = "wasm", feature = "client"))]
 pub mod wasm;
 
 pub use client::{Outcome, TransferLog, Transport};

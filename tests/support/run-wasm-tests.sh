@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the wasm suite (tests/wasm_suite) in Node, a Chromium page, a
-# dedicated worker and a service worker, against the replay server.
+# dedicated worker and a service worker, against the replay server: the
+# bindings (feature wasm) and the Rust-side FetchClient (feature client).
 # A runner configured for another environment exits 0 having run nothing,
 # so each run must print its own "N passed" line.
 set -euo pipefail
@@ -19,7 +20,7 @@ export VX_REPLAY_URL
 run() {
   local name=$1 test=$2; shift 2
   local out
-  out=$(env "$@" cargo test --target wasm32-unknown-unknown --features wasm --test "$test" 2>&1) || { echo "$out"; echo "wasm tests FAILED in $name"; exit 1; }
+  out=$(env "$@" cargo test --target wasm32-unknown-unknown --features wasm,client --test "$test" 2>&1) || { echo "$out"; echo "wasm tests FAILED in $name"; exit 1; }
   local line
   line=$(grep -E '^test result: ok\. [1-9][0-9]* passed' <<<"$out" || true)
   [[ -n "$line" ]] || { echo "$out"; echo "wasm tests in $name ran nothing"; exit 1; }

@@ -1,27 +1,17 @@
-//! One suite for every JavaScript environment: the bindings' conversions,
-//! and `TransferClient` doing real fetches to the replay server
-//! (`tests/support/replay-server.mjs`, URL given at compile time in
-//! `VX_REPLAY_URL`).
+//! One suite for every JavaScript environment: the bindings' conversions
+//! and `conclude`, and (feature `client`) the Rust-side `FetchClient` doing
+//! real fetches to the replay server (`tests/support/replay-server.mjs`,
+//! URL given at compile time in `VX_REPLAY_URL`).
 
-use js_sys::{Array, Object, Promise, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-use vicidial_xfer::wasm::{build, decode, parse, redact_reply, TransferClient};
+use vicidial_xfer::wasm::{build, conclude, decode, parse, redact_reply};
 
-const REPLAY: &str = match option_env!("VX_REPLAY_URL") {
-    Some(url) => url,
-    None => "http://127.0.0.1:18931",
-};
+#[cfg(feature = "client")]
+mod fetch_client;
+
 const PASSWORD: &str = "Pw9Zx7Qk3";
-
-fn obj(pairs: &[(&str, &str)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        Reflect::set(&o, &(*k).into(), &(*v).into()).unwrap();
-    }
-    o.into()
-}
 
 fn get(v: &JsValue, key: &str) -> JsValue {
     Reflect::get(v, &key.into()).unwrap()
@@ -133,134 +123,30 @@ fn redact_reply_removes_a_known_secret_and_refuses_a_bad_limit() {
     assert_eq!(redact_reply("abcdef", None, Some(3.0)).unwrap(), "abc");
 }
 
-async fn transfer(client: &TransferClient, req: &[(&str, &str)], signal: Option<web_sys::AbortSignal>) -> JsValue {
-    let [a, b, c, d, e, f, g] = fields(req);
-    let p: Promise = client.transfer(a, b, c, d, e, f, g, 0, signal);
-    let out = JsFuture::from(p).await.unwrap();
-    js_sys::JSON::parse(&out.as_string().expect("the outcome is JSON text")).unwrap()
-}
-
-fn client(path: &str, method: &str) -> TransferClient {
-    let options = obj(&[("endpoint", &format!("{REPLAY}{path}")), ("method", method)]);
-    let defaults = obj(&[("source", "crm"), ("user", "6666"), ("pass", PASSWORD)]);
-    Reflect::set(&options, &"defaults".into(), &defaults).unwrap();
-    TransferClient::new(options).unwrap()
-}
-
-async fn outcome_for(scenario: &str) -> JsValue {
-    transfer(&client(&format!("/reply/{scenario}"), "POST"), REQ, None).await
+#[wasm_bindgen_test]
+fn conclude_types_a_response_and_redacts_its_raw_text() {
+    let o = parsed(conclude("Y1", 200, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", Some(PASSWORD.into()), false));
+    assert_eq!((text(&o, "code"), get(&o, "ok"), get(&o, "outcomeUnknown")), ("TRANSFERRED".into(), JsValue::TRUE, JsValue::FALSE));
+    assert_eq!(text(&get(&o, "reply"), "callId"), "Y1");
+    let o = parsed(conclude("Y1", 200, &format!("<pre>{PASSWORD}</pre>"), Some(PASSWORD.into()), false));
+    assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown")), ("UNRECOGNIZED".into(), JsValue::TRUE));
+    assert!(!json(&o).contains(PASSWORD), "{}", json(&o));
 }
 
 #[wasm_bindgen_test]
-async fn a_recorded_success_is_transferred() {
-    let o = outcome_for("success_named_out").await;
-    assert_eq!(get(&o, "ok"), JsValue::TRUE, "{}", json(&o));
-    assert_eq!(text(&o, "code"), "TRANSFERRED");
-    assert_eq!(get(&o, "httpStatus").as_f64(), Some(200.0));
+fn conclude_flags_no_active_call_after_an_earlier_attempt_only() {
+    let body = "ERROR: no active call found - Y1\n";
+    let first = parsed(conclude("Y1", 200, body, None, false));
+    assert_eq!((text(&first, "code"), get(&first, "likelyAlreadyTransferred")), ("NO_ACTIVE_CALL".into(), JsValue::FALSE));
+    let again = parsed(conclude("Y1", 200, body, None, true));
+    assert_eq!(get(&again, "likelyAlreadyTransferred"), JsValue::TRUE);
 }
 
 #[wasm_bindgen_test]
-async fn each_recorded_error_gets_its_code() {
-    for (scenario, code) in [
-        ("no_active_call", "NO_ACTIVE_CALL"),
-        ("ingroup_inactive", "INGROUP_NOT_VALID"),
-        ("agent_not_logged_in", "AGENT_NOT_LOGGED_IN"),
-        ("api_not_active", "API_NOT_ACTIVE"),
-        ("user_function_not_allowed", "PERMISSION_DENIED"),
-        ("source_one_char", "INVALID_SOURCE"),
-        ("bad_password", "INVALID_CREDENTIALS"),
-        ("function_missing", "EMPTY_REPLY"),
-        ("12b_warn_ingroup_invalid", "INGROUP_NOT_VALID"),
-    ] {
-        let o = outcome_for(scenario).await;
-        assert_eq!(text(&o, "code"), code, "{scenario}: {}", json(&o));
-        assert_eq!(get(&o, "ok"), JsValue::FALSE);
-        assert!(!json(&o).contains("SELECT"), "{scenario}");
-    }
-}
-
-#[wasm_bindgen_test]
-async fn a_strict_sql_success_with_http_500_is_an_http_error() {
-    let o = outcome_for("13a_strict_success_IN").await;
-    assert_eq!((text(&o, "code"), get(&o, "ok")), ("HTTP_ERROR".into(), JsValue::FALSE));
-    assert_eq!(get(&o, "outcomeUnknown"), JsValue::TRUE);
+fn conclude_makes_5xx_an_unknown_http_error_and_4xx_a_known_one() {
+    let o = parsed(conclude("Y1", 500, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", None, false));
+    assert_eq!((text(&o, "code"), get(&o, "ok"), get(&o, "outcomeUnknown")), ("HTTP_ERROR".into(), JsValue::FALSE, JsValue::TRUE));
     assert_eq!(get(&o, "httpStatus").as_f64(), Some(500.0));
-}
-
-#[wasm_bindgen_test]
-async fn an_html_502_is_an_http_error() {
-    let o = transfer(&client("/fault/html502", "POST"), REQ, None).await;
-    assert_eq!(text(&o, "code"), "HTTP_ERROR");
-    assert_eq!(get(&o, "httpStatus").as_f64(), Some(502.0));
-}
-
-#[wasm_bindgen_test]
-async fn a_reply_slower_than_the_deadline_is_a_timeout_with_unknown_outcome() {
-    let signal = web_sys::AbortSignal::timeout_with_u32(300);
-    let o = transfer(&client("/fault/slow", "POST"), REQ, Some(signal)).await;
-    assert_eq!(text(&o, "code"), "TIMEOUT", "{}", json(&o));
-    assert_eq!(get(&o, "outcomeUnknown"), JsValue::TRUE);
-}
-
-#[wasm_bindgen_test]
-async fn a_connection_reset_is_a_network_error_with_unknown_outcome() {
-    let o = transfer(&client("/fault/reset", "POST"), REQ, None).await;
-    assert_eq!(text(&o, "code"), "NETWORK_ERROR", "{}", json(&o));
-    assert_eq!(get(&o, "outcomeUnknown"), JsValue::TRUE);
-}
-
-/// A call ID of its own per environment run, so runs cannot collide.
-fn fresh_call(tag: &str) -> String {
-    let n = (js_sys::Math::random() * 1e12) as u64;
-    format!("{tag}{n:012}")[..20.min(tag.len() + 12)].to_string()
-}
-
-#[wasm_bindgen_test]
-async fn no_active_call_after_a_success_is_likely_already_transferred() {
-    let call = fresh_call("Z03152016");
-    let req = [("agentUser", "1028"), ("callId", call.as_str()), ("ingroup", "SALESLINE")];
-    let c = client("/once", "POST");
-    let first = transfer(&c, &req, None).await;
-    assert_eq!(text(&first, "code"), "TRANSFERRED", "{}", json(&first));
-    assert_eq!(get(&first, "likelyAlreadyTransferred"), JsValue::FALSE);
-    let again = transfer(&c, &req, None).await;
-    assert_eq!(text(&again, "code"), "NO_ACTIVE_CALL");
-    assert_eq!(get(&again, "likelyAlreadyTransferred"), JsValue::TRUE, "{}", json(&again));
-    // Another client never saw the first attempt.
-    let other = transfer(&client("/once", "POST"), &req, None).await;
-    assert_eq!(get(&other, "likelyAlreadyTransferred"), JsValue::FALSE);
-}
-
-#[wasm_bindgen_test]
-async fn an_invalid_request_is_not_sent() {
-    let o = transfer(&client("/reply/success_named_out", "POST"), &[("agentUser", "1028"), ("callId", "Y1"), ("ingroup", "A")], None).await;
-    assert_eq!(text(&o, "code"), "INVALID_REQUEST");
-    assert_eq!(get(&o, "outcomeUnknown"), JsValue::FALSE);
-}
-
-#[wasm_bindgen_test]
-async fn post_keeps_the_password_out_of_the_url_and_outcomes() {
-    let marker = "Y0315201639000402099";
-    let req = [("agentUser", "1028"), ("callId", marker), ("ingroup", "SALESLINE")];
-    let o = transfer(&client("/reply/bad_password", "POST"), &req, None).await;
-    assert!(!json(&o).contains(PASSWORD));
-    let log = JsFuture::from(js_sys::Reflect::get(&js_sys::global(), &"fetch".into()).unwrap()
-        .dyn_into::<js_sys::Function>().unwrap()
-        .call1(&JsValue::UNDEFINED, &format!("{REPLAY}/log").into()).unwrap()
-        .dyn_into::<Promise>().unwrap()).await.unwrap();
-    let body = JsFuture::from(Reflect::get(&log, &"text".into()).unwrap().dyn_into::<js_sys::Function>().unwrap().call0(&log).unwrap().dyn_into::<Promise>().unwrap()).await.unwrap();
-    let seen = body.as_string().unwrap();
-    let mine: Vec<&str> = seen.split("},{").filter(|r| r.contains(marker)).collect();
-    assert!(!mine.is_empty(), "the request reached the server");
-    for r in mine {
-        let url = r.split("\"url\":\"").nth(1).unwrap_or("").split('"').next().unwrap_or("");
-        assert!(!url.contains(PASSWORD), "password in URL: {url}");
-        assert!(r.contains("pass=Pw9Zx7Qk3"), "password in the POST body");
-    }
-}
-
-#[wasm_bindgen_test]
-async fn get_sends_the_same_encoding_as_a_query() {
-    let o = transfer(&client("/reply/success_named_out", "GET"), REQ, None).await;
-    assert_eq!(text(&o, "code"), "TRANSFERRED");
+    let o = parsed(conclude("Y1", 404, "not found", None, false));
+    assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown")), ("HTTP_ERROR".into(), JsValue::FALSE));
 }

@@ -1,0 +1,18 @@
+# The package's distribution: what a user installs (npm tarball, crate,
+# docs) and the Rust-side client feature.
+#   make test-pkg-dist   npm pack and cargo package clean, docs as docs.rs builds them, client lint
+TEST_TARGETS += test-pkg-dist
+
+.PHONY: test-pkg-dist
+
+# Fails on any warning of npm pack or cargo package (their stderr is checked).
+test-pkg-dist: pkg
+	@mkdir -p target
+	npm pack ./pkg --dry-run --json >target/npm-pack.json 2>target/npm-pack.err || { cat target/npm-pack.err; exit 1; }
+	@! grep -i 'warn' target/npm-pack.err || { echo "npm pack warned"; exit 1; }
+	$(CARGO) package --allow-dirty 2>target/cargo-package.err || { cat target/cargo-package.err; exit 1; }
+	@! grep -E '^warning' target/cargo-package.err || { echo "cargo package warned"; exit 1; }
+	RUSTDOCFLAGS="--cfg docsrs -D warnings" $(CARGO) doc --no-deps --all-features --quiet
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features wasm,client -- -D warnings
+	$(CARGO) build --no-default-features --features client --lib --target wasm32-unknown-unknown --quiet
+	@echo "test-pkg-dist: npm pack, cargo package, docs.rs-style docs and the client feature are clean"
