@@ -6,6 +6,7 @@ TEST_TARGETS += test-pkg-dist
 .PHONY: test-pkg-dist
 
 # Fails on any warning of npm pack or cargo package (their stderr is checked).
+## npm pack and cargo package without warnings, docs as docs.rs builds them, the client feature's lint.
 test-pkg-dist: pkg
 	@mkdir -p target
 	npm pack ./pkg --dry-run --json >target/npm-pack.json 2>target/npm-pack.err || { cat target/npm-pack.err; exit 1; }
