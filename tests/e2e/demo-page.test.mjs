@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, managerCommandsFor, outputPath, sandboxCall, sandboxCalls, startStack } from './helpers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, managerCommandsFor, outputPath, sandboxCall, sandboxCalls, sandboxEndCall, startStack } from './helpers.mjs';
 
 const TIMEOUT = 15_000;
 const LIMIT = { timeout: 90_000 };
@@ -244,6 +244,22 @@ test('refusal headlines name the proxy\'s reason, never a bare HTTP error', LIMI
     assert.equal(notMine.headline, `Not this agent's call: call ${other.callId} is not agent user 1028's current call`);
     assert.equal((await managerCommandsFor(stack.url, other.channel)).length, 0, 'nothing reached VICIdial');
 
+    // Still ringing, then ended (the real proxy asks the sandbox's agent_status).
+    const ringing = await sandboxCall(stack.url, '1028', { state: 'QUEUE' });
+    await page.click('#current-call');
+    await page.waitForFunction((id) => document.getElementById('callId').value === id, ringing.callId);
+    assert.match(await page.textContent('#call-status'), /it cannot be moved right now\.$/);
+    const rings = await send(page);
+    assert.equal(rings.proxyCode, 'CALL_RINGING', JSON.stringify(rings));
+    assert.equal(rings.headline, `Call ${ringing.callId} is still ringing: answer it first`);
+    const ended = await sandboxCall(stack.url, '1028');
+    await sandboxEndCall(stack.url, ended.callId);
+    await page.fill('#callId', ended.callId);
+    const gone = await send(page);
+    assert.equal(gone.proxyCode, 'CALL_ENDED', JSON.stringify(gone));
+    assert.equal(gone.headline, `Call ${ended.callId} has ended`);
+    for (const c of [ringing, ended]) assert.equal((await managerCommandsFor(stack.url, c.channel)).length, 0);
+
     // In progress: the proxy's answer while another request for the call runs (its wire format, from the contract).
     await page.fill('#callId', call.callId);
     await page.route('**/agc/api.php', (route) => route.fulfill({
@@ -257,23 +273,29 @@ test('refusal headlines name the proxy\'s reason, never a bare HTTP error', LIMI
     assert.equal(busy.headline, `In progress: another request for call ${call.callId} is still running`);
     assert.match(busy.message, /still running/);
 
-    // Rate limited (the real proxy): empty the token's bucket, then Send.
+    // Rate limited (the real proxy): empty the token's bucket, then Send in the same
+    // task (the bucket refills one request per 200 ms).
+    const rendered = Number(await page.getAttribute('#outcome', 'data-renders'));
     const retryAfter = await page.evaluate(async () => {
       for (let i = 0; i < 60; i++) {
         const r = await fetch('/agc/api.php', { method: 'POST', headers: { Authorization: 'Bearer demo' } });
-        if (r.status === 429) return r.headers.get('Retry-After');
+        if (r.status === 429) {
+          document.getElementById('send').click();
+          return r.headers.get('Retry-After');
+        }
       }
       return null;
     });
     assert.ok(retryAfter, 'the demo proxy rate-limits');
-    const limited = await send(page);
+    await page.waitForFunction((n) => Number(document.getElementById('outcome').dataset.renders) > n, rendered);
+    const limited = await outcome(page);
     assert.equal(limited.proxyCode, 'RATE_LIMITED', JSON.stringify(limited));
     assert.match(limited.headline, /^Rate limited: wait (1 second|\d+ seconds) before sending again$/);
     const waited = Number(/wait (\d+)/.exec(limited.headline)[1]);
     assert.ok(waited >= 1 && waited <= Number(retryAfter), `${waited} vs Retry-After ${retryAfter}`);
     await page.screenshot({ path: await outputPath('demo-rate-limited.png'), fullPage: true });
 
-    for (const shown of [wrong, notMine, busy, limited]) {
+    for (const shown of [wrong, notMine, rings, gone, busy, limited]) {
       assert.doesNotMatch(shown.headline, /HTTP( error)? \d/);
       assert.match(shown.code, /^PROXY_REFUSED/);
     }

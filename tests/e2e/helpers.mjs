@@ -44,14 +44,23 @@ export async function outputPath(name) {
   return join(OUTPUT, name);
 }
 
-/** Starts a live call in the sandbox for `agentUser`, as the page's button does. */
-export async function sandboxCall(baseUrl, agentUser = '1028') {
+/** Starts a live call in the sandbox for `agentUser`, as the page's button does (`state: 'QUEUE'`: still ringing). */
+export async function sandboxCall(baseUrl, agentUser = '1028', extra = {}) {
   const response = await fetch(new URL('/sandbox/calls', baseUrl), {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ agentUser }),
+    body: JSON.stringify({ agentUser, ...extra }),
   });
   if (!response.ok) throw new Error(`POST /sandbox/calls: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The caller hangs up (the agent's row is left as VICIdial leaves it: DEAD). */
+export async function sandboxEndCall(baseUrl, callId) {
+  const response = await fetch(new URL(`/sandbox/calls/${encodeURIComponent(callId)}/end`, baseUrl), {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}',
+  });
+  if (!response.ok) throw new Error(`POST /sandbox/calls/${callId}/end: HTTP ${response.status}`);
   return response.json();
 }
 
