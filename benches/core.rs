@@ -13,7 +13,11 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use vicidial_xfer::{decode_transfer, parse_reply, redact::redact, reply::MAX_EXCERPT, TransferDraft, TransferRequest};
+use vicidial_xfer::{
+    decode_transfer, parse_reply, parse_reply_with_secret, redact::redact, reply::MAX_EXCERPT, ServerVersion, Target, TransferDraft,
+};
+
+const NEWEST: Target = Target::Version(ServerVersion::NEWEST);
 
 const CALL: &str = "Y0315201639000402027";
 
@@ -31,73 +35,29 @@ fn draft(with_credentials: bool) -> TransferDraft<'static> {
     }
 }
 
-/// See `build/encode_sketch`.
-fn encode_sketch(r: &TransferRequest) -> String {
-    let mut out = String::with_capacity(192);
-    let mut put = |k: &str, v: Option<&str>| {
-        let Some(v) = v else { return };
-        if !out.is_empty() {
-            out.push('&');
-        }
-        out.push_str(k);
-        out.push('=');
-        // Copy runs of plain characters whole; escape the four others.
-        let mut rest = v;
-        while let Some(at) = rest.find(['+', '/', '=', '|']) {
-            out.push_str(&rest[..at]);
-            out.push_str(match rest.as_bytes()[at] {
-                b'+' => "%2B",
-                b'/' => "%2F",
-                b'=' => "%3D",
-                _ => "%7C",
-            });
-            rest = &rest[at + 1..];
-        }
-        out.push_str(rest);
-    };
-    put("source", r.source.as_ref().map(|v| v.as_str()));
-    put("user", r.user.as_ref().map(|v| v.as_str()));
-    put("pass", r.pass.as_ref().map(|v| v.expose()));
-    put("agent_user", Some(r.agent_user.as_str()));
-    put("function", Some("ra_call_control"));
-    put("stage", Some("INGROUPTRANSFER"));
-    put("value", Some(r.call_id.as_str()));
-    put("ingroup_choices", Some(r.ingroup.as_str()));
-    put("status", r.status.as_ref().map(|v| v.as_str()));
-    out
-}
-
 fn build(c: &mut Criterion) {
     let mut g = c.benchmark_group("build");
     g.throughput(Throughput::Elements(1));
     g.bench_function("validate_encode", |b| {
         let d = draft(false);
-        b.iter(|| black_box(black_box(&d).validate().unwrap().encode()))
+        b.iter(|| black_box(black_box(&d).validate_for(NEWEST).unwrap().encode()))
     });
     g.bench_function("validate_encode_credentials", |b| {
         let d = draft(true);
-        b.iter(|| black_box(black_box(&d).validate().unwrap().encode()))
+        b.iter(|| black_box(black_box(&d).validate_for(NEWEST).unwrap().encode()))
     });
     // The two halves of validate_encode_credentials.
     g.bench_function("validate_only", |b| {
         let d = draft(true);
-        b.iter(|| black_box(black_box(&d).validate().unwrap()))
+        b.iter(|| black_box(black_box(&d).validate_for(NEWEST).unwrap()))
     });
     g.bench_function("encode_only", |b| {
-        let r = draft(true).validate().unwrap();
+        let r = draft(true).validate_for(NEWEST).unwrap();
         b.iter(|| black_box(black_box(&r).encode()))
-    });
-    // A reference point, not the library: validated values hold only
-    // `A-Z a-z 0-9 - _ . + / = |`, so encoding needs four escapes and no
-    // general form-urlencoder (asserted equal to encode() below).
-    g.bench_function("encode_sketch", |b| {
-        let r = draft(true).validate().unwrap();
-        assert_eq!(encode_sketch(&r), r.encode());
-        b.iter(|| black_box(encode_sketch(black_box(&r))))
     });
     g.bench_function("validate_invalid", |b| {
         let d = TransferDraft { ingroup: Some("SALES.LINE"), ..draft(true) };
-        b.iter(|| black_box(black_box(&d).validate().unwrap_err()))
+        b.iter(|| black_box(black_box(&d).validate_for(NEWEST).unwrap_err()))
     });
     g.finish();
 }
@@ -130,7 +90,7 @@ fn parse(c: &mut Criterion) {
     // What the package's parseReply does besides parsing: secret removal, message, raw excerpt.
     g.bench_function("success_full_js_work", |b| {
         b.iter(|| {
-            let r = parse_reply(black_box(success)).without_secret(Some("1234"));
+            let r = parse_reply_with_secret(black_box(success), Some("1234"));
             black_box((r.message(), redact(success, Some("1234"), MAX_EXCERPT), r))
         })
     });

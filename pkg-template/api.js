@@ -7,8 +7,8 @@
 // object is held between calls: a failure of one call cannot break the
 // next.
 //
-// Requests cross into wasm as their seven fields (strings or undefined)
-// plus a bitmask of fields that held anything else (reported as
+// A request crosses into wasm as ONE JSON object text built from its own
+// enumerable properties (values that are not strings as 0, reported as
 // NOT_A_STRING, never converted); results come back as one JSON string.
 
 const DEFAULT_TIMEOUT_MS = 15000;
@@ -16,7 +16,7 @@ const DEFAULT_TIMEOUT_MS = 15000;
 export const MAX_REPLY_BYTES = 256 * 1024;
 /** How many call IDs a client remembers as possibly moved (as the core's log). */
 const LOG_CAPACITY = 64;
-const FIELDS = ["source", "user", "pass", "agentUser", "callId", "ingroup", "status"];
+const FIELDS = ["stage", "source", "user", "pass", "agentUser", "callId", "ingroup", "phoneNumber", "status"];
 /** Proxy codes for which the upstream may have acted (contracts.md). */
 const UPSTREAM_FAULTS = new Set([
   "UPSTREAM_TIMEOUT", "UPSTREAM_BODY_TIMEOUT", "UPSTREAM_CONNECTION_FAILED",
@@ -31,41 +31,13 @@ const RESERVED_HEADERS = new Set([
   "keep-alive", "origin", "referer", "set-cookie", "te", "trailer", "transfer-encoding", "upgrade", "via",
 ]);
 
-/** Thrown by `buildTransfer` for an invalid request; `issues` says what is wrong. */
+/** Thrown by `buildCallControl` / `buildTransfer` for an invalid request; `issues` says what is wrong. */
 export class TransferValidationError extends Error {
   constructor(issues) {
-    super(`invalid transfer request: ${issues.map((i) => i.message).join("; ")}`);
+    super(`invalid request: ${issues.map((i) => i.message).join("; ")}`);
     this.name = "TransferValidationError";
     this.issues = issues;
   }
-}
-
-const own = (object, key) => Object.prototype.propertyIsEnumerable.call(object, key);
-
-/** The request's own enumerable fields, each falling back to `defaults`. */
-function merged(request, defaults) {
-  if (request === null || typeof request !== "object") {
-    throw new TypeError("the transfer request must be an object");
-  }
-  const out = {};
-  for (const key of FIELDS) {
-    const value = own(request, key) ? request[key] : undefined;
-    out[key] = value === undefined || value === null ? defaults[key] : value;
-  }
-  return out;
-}
-
-/** `[source, user, pass, agentUser, callId, ingroup, status, notStrings]`. */
-function fieldsOf(fields) {
-  const args = new Array(8);
-  let notStrings = 0;
-  for (let i = 0; i < 7; i++) {
-    const value = fields[FIELDS[i]];
-    if (typeof value === "string") args[i] = value;
-    else if (value !== undefined && value !== null) notStrings |= 1 << i;
-  }
-  args[7] = notStrings;
-  return args;
 }
 
 /** Checks every header now, so that no call can fail on one later. Never shows a value. */
@@ -154,35 +126,17 @@ function notConnectedCause(error) {
   return NEVER_CONNECTED_CAUSE.test(text) ? "CONNECTION_REFUSED" : "HOST_NOT_FOUND";
 }
 
-function transportOutcome(code, message, outcomeUnknown, extra) {
-  return { ok: false, code, message, outcomeUnknown, likelyAlreadyTransferred: false, ...extra };
-}
+// How a fetch ended: `conclude`'s transport argument (src/wasm/bindings.rs).
+const RESPONSE = 0, TIMEOUT = 1, NETWORK = 2, ABORTED = 3, NOT_SENT_ABORTED = 4, NOT_SENT_REFUSED = 5, NOT_SENT_INVALID_URL = 6, OPAQUE_REDIRECT = 7;
 
-/** What a failed fetch or body read means. `responded`: reply headers had arrived. */
-function failureOutcome(error, why, responded, extra) {
-  if (why === "timeout") {
-    return transportOutcome("TIMEOUT", "Timed out: the request may or may not have been acted on; do not retry, check the call", true, extra);
-  }
-  if (why === "abort") {
-    return transportOutcome("ABORTED", "Aborted: the request may already have reached the server; do not retry, check the call", true, extra);
-  }
+/** A failed fetch or body read. `responded`: reply headers had arrived. */
+function failureKind(error, why, responded) {
+  if (why === "timeout") return TIMEOUT;
+  if (why === "abort") return ABORTED;
   const cause = responded ? undefined : notConnectedCause(error);
-  if (cause) {
-    return transportOutcome(
-      "NOT_CONNECTED",
-      cause === "CONNECTION_REFUSED"
-        ? "Connection refused: nothing was sent; check the endpoint"
-        : "Host not found: nothing was sent; check the endpoint",
-      false,
-      { cause, ...extra },
-    );
-  }
-  return transportOutcome(
-    "NETWORK_ERROR",
-    "Network error: the request may or may not have reached the server; do not retry, check the call",
-    true,
-    extra,
-  );
+  if (cause === "CONNECTION_REFUSED") return NOT_SENT_REFUSED;
+  if (cause) return NOT_SENT_INVALID_URL;
+  return NETWORK;
 }
 
 /** Reads at most `cap` bytes of the body as UTF-8 (as `text()` would); cancels the rest. */
@@ -207,51 +161,68 @@ async function readCapped(response, cap) {
 }
 
 function retryAfterOf(headers) {
-  const v = headers.get("Retry-After");
-  return v !== null && /^\d{1,9}$/.test(v.trim()) ? Number(v.trim()) : undefined;
+  const v = headers.get("Retry-After")?.trim();
+  return v && /^\d{1,9}$/.test(v) ? Number(v) : undefined;
 }
 
-const PROXY_LINE = /^ERROR: proxy ([A-Z][A-Z0-9_]*) - ([^\n]*)\n?$/;
+const PROXY_LINE = /^ERROR: proxy ([A-Z][A-Z0-9_]*) - [^\n]*\n?$/;
 
 /**
- * A proxy refusal (`X-Proxy-Error`, or without that header, where CORS hides
- * it, a non-2xx reply that is exactly one proxy line). Else undefined.
+ * The proxy's code: its `X-Proxy-Error` header or, where CORS hides the
+ * header, a non-2xx reply that is exactly one proxy line.
  */
-function proxyRefusal(response, text, redact) {
-  const header = response.headers.get("X-Proxy-Error");
-  const line = PROXY_LINE.exec(text);
-  const code = header?.trim() || (response.status >= 400 && line ? line[1] : undefined);
-  if (!code || !/^[A-Z][A-Z0-9_]*$/.test(code)) return undefined;
-  const reason = line && line[1] === code ? redact(line[2]) : redact(text.split("\n", 1)[0]);
-  const retryAfter = retryAfterOf(response.headers);
-  const outcomeUnknown = UPSTREAM_FAULTS.has(code);
-  const out = {
-    ok: false,
-    code: "PROXY_REFUSED",
-    message: outcomeUnknown
-      ? `The proxy refused (${code}): the server may have acted; do not retry, check the call`
-      : `The proxy refused the request (${code}): ${reason}`,
-    outcomeUnknown,
-    likelyAlreadyTransferred: false,
-    proxyCode: code,
-    reason,
-    httpStatus: response.status,
-  };
-  if (retryAfter !== undefined) out.retryAfter = retryAfter;
-  out.raw = redact(text);
-  return out;
+function proxyErrorOf(response, text) {
+  const header = response.headers.get("X-Proxy-Error")?.trim();
+  if (header) return header;
+  const line = response.status >= 400 ? PROXY_LINE.exec(text) : null;
+  return line ? line[1] : undefined;
 }
 
-function redirectOutcome(response) {
-  const status = response.type === "opaqueredirect" ? undefined : response.status;
-  const out = transportOutcome(
-    "REDIRECT",
-    "The endpoint answered with a redirect, which is never followed (it would re-send the request, password included, elsewhere); the server that answered may have acted: do not retry, check the call and the endpoint",
-    true,
-  );
-  if (status) out.httpStatus = status;
-  return out;
+/** One fetch with the deadline and the caller's signal, the body read up to the cap. */
+async function exchange(url, init, timeoutMs, signal) {
+  const controller = new AbortController();
+  let why;
+  const timer = setTimeout(() => {
+    why ??= "timeout";
+    controller.abort(new DOMException("The request timed out", "TimeoutError"));
+  }, timeoutMs);
+  const onAbort = () => {
+    why ??= "abort";
+    controller.abort(new DOMException("The request was aborted", "AbortError"));
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    let request;
+    try {
+      request = new Request(url, { ...init, redirect: "manual", signal: controller.signal });
+    } catch {
+      return { kind: NOT_SENT_INVALID_URL };
+    }
+    let response;
+    try {
+      response = await fetch(request);
+    } catch (error) {
+      return { kind: failureKind(error, why, false) };
+    }
+    if (response.type === "opaqueredirect") return { kind: OPAQUE_REDIRECT };
+    if (response.status >= 300 && response.status < 400) {
+      response.body?.cancel().catch(() => {});
+      return { kind: RESPONSE, response, text: "" };
+    }
+    try {
+      const { text, cut } = await readCapped(response, MAX_REPLY_BYTES);
+      return { kind: RESPONSE, response, text, cut };
+    } catch (error) {
+      return { kind: failureKind(error, why, true), response };
+    }
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
+  }
 }
+
+const INGROUPTRANSFER = "INGROUPTRANSFER";
+const HANGUP = "HANGUP";
 
 /**
  * @param {typeof import("./vicidial_xfer.js")} glue
@@ -266,57 +237,27 @@ export function makeApi(glue, isReady) {
     }
   };
 
-  /** One fetch with the deadline and the caller's signal; resolves to `{ response, text, cut }` or `{ failure }`. */
-  async function exchange(url, init, timeoutMs, signal, redact) {
-    const controller = new AbortController();
-    let why;
-    const timer = setTimeout(() => {
-      why ??= "timeout";
-      controller.abort(new DOMException("The request timed out", "TimeoutError"));
-    }, timeoutMs);
-    const onAbort = () => {
-      why ??= "abort";
-      controller.abort(new DOMException("The request was aborted", "AbortError"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    let response;
-    try {
-      let request;
-      try {
-        request = new Request(url, { ...init, redirect: "manual", signal: controller.signal });
-      } catch {
-        return { failure: transportOutcome("NOT_CONNECTED", "The runtime refused to build the request: nothing was sent", false, { cause: "REQUEST_NOT_BUILT" }) };
-      }
-      try {
-        response = await fetch(request);
-      } catch (error) {
-        return { failure: failureOutcome(error, why, false) };
-      }
-      if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-        response.body?.cancel().catch(() => {});
-        return { failure: redirectOutcome(response) };
-      }
-      try {
-        const { text, cut } = await readCapped(response, MAX_REPLY_BYTES);
-        if (cut) {
-          return {
-            failure: transportOutcome(
-              "REPLY_TOO_LARGE",
-              `The reply is longer than ${MAX_REPLY_BYTES} bytes and was cut: it is not a VICIdial reply; the server may have acted: do not retry, check the call`,
-              true,
-              { httpStatus: response.status, raw: redact(text) },
-            ),
-          };
-        }
-        return { response, text };
-      } catch (error) {
-        return { failure: failureOutcome(error, why, true, { httpStatus: response.status }) };
-      }
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+  /** Throws for an unusable serverVersion; else the wasm's JSON parsed. */
+  const answer = (json) => {
+    const v = JSON.parse(json);
+    if (v && v.versionError) {
+      const error = new RangeError(v.versionError.message);
+      error.code = v.versionError.code;
+      throw error;
     }
-  }
+    return v;
+  };
+
+  const callControl = (what, request, options, fixedStage, validateOnly, defaults) => {
+    need(what);
+    return answer(glue.callControl(requestText(request, defaults), fixedStage, versionOf(options), validateOnly));
+  };
+
+  const decode = (what, encoded, options, stage) => {
+    need(what);
+    if (typeof encoded !== "string") throw new TypeError(`${what} takes the encoded query or body as a string`);
+    return answer(glue.decode(encoded, versionOf(options), stage));
+  };
 
   class TransferClient {
     #endpoint;
@@ -324,8 +265,9 @@ export function makeApi(glue, isReady) {
     #headers;
     #timeoutMs;
     #defaults;
-    /** Upper-cased call IDs this client may already have moved, oldest first. */
-    #moved = [];
+    #serverVersion;
+    /** Upper-cased call ID -> the stage of an attempt that acted or may have, oldest first. */
+    #acted = new Map();
 
     constructor(options) {
       if (options === null || typeof options !== "object") throw new TypeError("TransferClient options must be an object");
@@ -339,78 +281,123 @@ export function makeApi(glue, isReady) {
       }
       this.#timeoutMs = timeoutMs;
       this.#headers = checkedHeaders(options.headers);
+      this.#serverVersion = versionOf(options);
+      // Checked now when the wasm is loaded (else at the first call).
+      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl("{}", HANGUP, this.#serverVersion, true));
       const defaults = options.defaults ?? {};
       if (defaults === null || typeof defaults !== "object") throw new TypeError("defaults must be an object");
       this.#defaults = {};
-      for (const key of FIELDS) if (own(defaults, key)) this.#defaults[key] = defaults[key];
       for (const key of Object.keys(defaults)) {
-        if (!FIELDS.includes(key)) throw new TypeError(`defaults has an unknown key ${JSON.stringify(key.slice(0, 64))}`);
+        if (!FIELDS.includes(key) || key === "stage") throw new TypeError(`defaults has an unknown key ${JSON.stringify(key.slice(0, 64))} (allowed: ${FIELDS.filter((k) => k !== "stage").join(", ")})`);
+        this.#defaults[key] = defaults[key];
       }
     }
 
-    #mayHaveMoved(callId) {
-      return this.#moved.includes(callId.toUpperCase());
-    }
-
-    #remember(callId) {
+    #remember(callId, stage) {
       const key = callId.toUpperCase();
-      if (this.#moved.includes(key)) return;
-      if (this.#moved.length === LOG_CAPACITY) this.#moved.shift();
-      this.#moved.push(key);
+      if (this.#acted.has(key)) return;
+      if (this.#acted.size === LOG_CAPACITY) this.#acted.delete(this.#acted.keys().next().value);
+      this.#acted.set(key, stage);
     }
 
-    /** Sends one transfer. Never retries; resolves to an outcome for every failure. */
+    /** One stage on one call (`request.stage`, or the shorthand's). Never retries; resolves to an outcome for every failure. */
+    async callControl(request, options) {
+      return this.#send("callControl", request, options, undefined);
+    }
+
+    /** INGROUPTRANSFER (`request` without `stage`). */
     async transfer(request, options) {
-      need("transfer");
+      return this.#send("transfer", request, options, INGROUPTRANSFER);
+    }
+
+    /** HANGUP (`request` without `stage`). */
+    async hangup(request, options) {
+      return this.#send("hangup", request, options, HANGUP);
+    }
+
+    async #send(what, request, options, fixedStage) {
+      need(what);
       const signal = checkedSignal(options);
-      const fields = merged(request, this.#defaults);
-      const built = JSON.parse(glue.build(...fieldsOf(fields), false));
+      const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage, this.#serverVersion, false));
       if (built.issues) {
-        return transportOutcome("INVALID_REQUEST", "Invalid request: nothing was sent (see issues)", false, { issues: built.issues });
+        const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
+        if (fixedStage) out.stage = fixedStage;
+        return out;
       }
-      if (signal?.aborted) {
-        return transportOutcome("ABORTED", "Aborted before sending: nothing was sent", false);
-      }
-      const secret = typeof fields.pass === "string" ? fields.pass : undefined;
+      const stage = built.stage;
+      const fields = mergedFields(request, this.#defaults);
+      const secret = fields.pass;
       const callId = fields.callId;
-      const redact = (text) => glue.redactReply(text, secret, undefined);
-      const headers = new Headers(this.#headers);
-      let url = this.#endpoint.href;
-      const init = { method: this.#get ? "GET" : "POST", headers };
-      if (this.#get) url += (this.#endpoint.search ? "&" : "?") + built.query;
+      const earlier = this.#acted.get(callId.toUpperCase());
+      const conclude = (kind, status = 0, text = "", proxyError, retryAfter, replayed = false) =>
+        JSON.parse(glue.conclude(stage, callId, kind, status, text, secret, earlier, proxyError, retryAfter, replayed));
+      let outcome;
+      if (signal?.aborted) outcome = conclude(NOT_SENT_ABORTED);
       else {
-        headers.set("Content-Type", "application/x-www-form-urlencoded");
-        init.body = built.body;
+        const headers = new Headers(this.#headers);
+        let url = this.#endpoint.href;
+        const init = { method: this.#get ? "GET" : "POST", headers };
+        if (this.#get) url += (this.#endpoint.search ? "&" : "?") + built.query;
+        else {
+          headers.set("Content-Type", "application/x-www-form-urlencoded");
+          init.body = built.body;
+        }
+        const got = await exchange(url, init, this.#timeoutMs, signal);
+        const r = got.response;
+        if (got.kind !== RESPONSE) {
+          outcome = conclude(got.kind);
+          if (r) outcome.httpStatus = r.status; // the headers came, the body failed
+        } else if (got.cut) {
+          outcome = {
+            ok: false, stage, code: "REPLY_TOO_LARGE",
+            message: `The reply is longer than ${MAX_REPLY_BYTES} bytes and was cut: it is not a VICIdial reply; the server may have acted: do not retry, check the call`,
+            outcomeUnknown: true, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, httpStatus: r.status,
+            raw: glue.redactReply(got.text, secret, undefined), replayed: false,
+          };
+        } else {
+          const replayed = r.headers.get("X-Proxy-Replayed")?.trim() === "true";
+          outcome = conclude(RESPONSE, r.status, got.text, proxyErrorOf(r, got.text), retryAfterOf(r.headers), replayed);
+        }
       }
-      const earlier = this.#mayHaveMoved(callId);
-      const got = await exchange(url, init, this.#timeoutMs, signal, redact);
-      let outcome = got.failure;
-      if (!outcome) outcome = proxyRefusal(got.response, got.text, redact);
-      if (!outcome) outcome = JSON.parse(glue.conclude(callId, got.response.status, got.text, secret, earlier));
-      if (outcome.ok || outcome.outcomeUnknown) this.#remember(callId);
+      if (outcome.ok || outcome.outcomeUnknown) this.#remember(callId, stage);
       return outcome;
     }
 
     /**
      * The proxy's view of the agent's current call (`GET /proxy/current-call`
-     * on the endpoint's origin): `{ ok: true, agentUser, callId, status,
-     * subStatus, movable }` or a typed failure. Needs no wasm.
+     * on the endpoint's origin): `{ ok: true, code: "CURRENT_CALL", agentUser,
+     * callId, status, subStatus, movable }` or a typed failure. A read: it
+     * changes nothing, so nothing is ever "outcome unknown". Needs no wasm.
      */
     async currentCall(options) {
       const signal = checkedSignal(options);
-      if (signal?.aborted) return transportOutcome("ABORTED", "Aborted before sending: nothing was sent", false);
+      const fail = (code, message, extra) => ({ ok: false, code, message, ...extra });
+      if (signal?.aborted) return fail("ABORTED", "Aborted before sending");
       const url = new URL("/proxy/current-call", this.#endpoint).href;
       const headers = new Headers(this.#headers);
       headers.set("Accept", "application/json");
-      const got = await exchange(url, { method: "GET", headers }, this.#timeoutMs, signal, (t) => t.slice(0, 512));
-      if (got.failure) return { ...got.failure, outcomeUnknown: false };
-      const refusal = proxyRefusal(got.response, got.text, (t) => t.slice(0, 512));
-      if (refusal) return { ...refusal, outcomeUnknown: false, message: `The proxy refused (${refusal.proxyCode}): ${refusal.reason}` };
-      const raw = got.text.slice(0, 512);
-      const status = got.response.status;
-      if (status !== 200) {
-        return { ok: false, code: "HTTP_ERROR", message: `HTTP error ${status} from the current-call endpoint`, outcomeUnknown: false, httpStatus: status, raw };
+      const got = await exchange(url, { method: "GET", headers }, this.#timeoutMs, signal);
+      const r = got.response;
+      const status = r ? { httpStatus: r.status } : {};
+      switch (got.kind) {
+        case TIMEOUT: return fail("TIMEOUT", "Timed out asking the proxy for the current call", status);
+        case ABORTED: return fail("ABORTED", "Aborted", status);
+        case OPAQUE_REDIRECT: return fail("REDIRECTED", "The current-call endpoint redirected; redirects are never followed");
+        case RESPONSE: break;
+        default: return fail("NETWORK_ERROR", "Network error asking the proxy for the current call", status);
       }
+      const raw = got.text.slice(0, 512);
+      if (r.status >= 300 && r.status < 400) return fail("REDIRECTED", `HTTP ${r.status}: the current-call endpoint redirected; redirects are never followed`, status);
+      const proxyCode = proxyErrorOf(r, got.text);
+      if (proxyCode) {
+        const reason = /^ERROR: proxy [A-Z0-9_]+ - ([^\n]*)/.exec(got.text)?.[1] ?? "";
+        const out = fail("PROXY_REFUSED", `The proxy refused (${proxyCode})${reason ? `: ${reason}` : ""}`, { ...status, proxyCode, reason, raw });
+        const retryAfter = retryAfterOf(r.headers);
+        if (retryAfter !== undefined) out.retryAfter = retryAfter;
+        return out;
+      }
+      if (got.cut) return fail("REPLY_TOO_LARGE", `The reply is longer than ${MAX_REPLY_BYTES} bytes`, status);
+      if (r.status !== 200) return fail("HTTP_ERROR", `HTTP error ${r.status} from the current-call endpoint`, { ...status, raw });
       let v;
       try {
         v = JSON.parse(got.text);
@@ -419,7 +406,7 @@ export function makeApi(glue, isReady) {
       }
       const isText = (k) => typeof v?.[k] === "string";
       if (!v || typeof v !== "object" || !["agentUser", "callId", "status", "subStatus"].every(isText) || typeof v.movable !== "boolean") {
-        return { ok: false, code: "BAD_RESPONSE", message: "The current-call endpoint answered something that is not its JSON", outcomeUnknown: false, httpStatus: status, raw };
+        return fail("BAD_RESPONSE", "The current-call endpoint answered something that is not its JSON", { ...status, raw });
       }
       return { ok: true, code: "CURRENT_CALL", agentUser: v.agentUser, callId: v.callId, status: v.status, subStatus: v.subStatus, movable: v.movable };
     }
@@ -431,21 +418,20 @@ export function makeApi(glue, isReady) {
   return {
     TransferClient,
     TransferValidationError,
-    validateTransfer(request) {
-      need("validateTransfer");
-      return JSON.parse(glue.build(...fieldsOf(merged(request, {})), true));
-    },
-    buildTransfer(request) {
-      need("buildTransfer");
-      const built = JSON.parse(glue.build(...fieldsOf(merged(request, {})), false));
+    validateCallControl: (request, options) => callControl("validateCallControl", request, options, undefined, true),
+    buildCallControl(request, options) {
+      const built = callControl("buildCallControl", request, options, undefined, false);
       if (built.issues) throw new TransferValidationError(built.issues);
       return built;
     },
-    decodeTransfer(encoded) {
-      need("decodeTransfer");
-      if (typeof encoded !== "string") throw new TypeError("decodeTransfer takes the encoded query or body as a string");
-      return JSON.parse(glue.decode(encoded));
+    validateTransfer: (request, options) => callControl("validateTransfer", request, options, INGROUPTRANSFER, true),
+    buildTransfer(request, options) {
+      const built = callControl("buildTransfer", request, options, INGROUPTRANSFER, false);
+      if (built.issues) throw new TransferValidationError(built.issues);
+      return built;
     },
+    decodeCallControl: (encoded, options) => decode("decodeCallControl", encoded, options, undefined),
+    decodeTransfer: (encoded, options) => decode("decodeTransfer", encoded, options, INGROUPTRANSFER),
     parseReply(body, options) {
       need("parseReply");
       return JSON.parse(glue.parse(textOf(body), secretOf(options)));
@@ -457,6 +443,35 @@ export function makeApi(glue, isReady) {
       return glue.redactReply(textOf(body), secretOf(options), max);
     },
   };
+}
+
+/** The request's own enumerable properties over `defaults` (null and undefined mean "not given"). */
+function mergedFields(request, defaults = {}) {
+  if (request === null || typeof request !== "object") throw new TypeError("the request must be an object");
+  const out = { ...defaults };
+  for (const key of Object.keys(request)) {
+    const value = request[key];
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The request as ONE JSON object text for the wasm: every value that is
+ * not a string becomes 0, so the wasm reports it (NOT_A_STRING) and no
+ * toJSON or conversion can change it on the way.
+ */
+function requestText(request, defaults) {
+  const fields = mergedFields(request, defaults);
+  for (const key of Object.keys(fields)) if (typeof fields[key] !== "string") fields[key] = 0;
+  return JSON.stringify(fields);
+}
+
+function versionOf(options) {
+  if (options !== undefined && options !== null && typeof options !== "object") throw new TypeError("options must be an object");
+  const v = options?.serverVersion;
+  if (v !== undefined && typeof v !== "string") throw new TypeError('serverVersion must be a string such as "2.14-82" (or the line function=version answers)');
+  return v;
 }
 
 function textOf(body) {

@@ -29,5 +29,6 @@ export function initSync(input) {
 }
 
 export const {
-  TransferClient, TransferValidationError, validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply,
+  TransferClient, TransferValidationError, validateCallControl, buildCallControl, decodeCallControl,
+  validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply,
 } = makeApi(glue, () => loaded);

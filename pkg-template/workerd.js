@@ -12,5 +12,6 @@ export default async function init() {}
 export function initSync() {}
 
 export const {
-  TransferClient, TransferValidationError, validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply,
+  TransferClient, TransferValidationError, validateCallControl, buildCallControl, decodeCallControl,
+  validateTransfer, buildTransfer, decodeTransfer, parseReply, redactReply,
 } = makeApi(glue, () => true);

@@ -1,4 +1,4 @@
-//! Decoding a query string or form body back into a [`TransferRequest`].
+//! Decoding a query string or form body back into a [`CallControlRequest`].
 //!
 //! A proxy uses this to learn exactly what a client asked for before it
 //! adds credentials and forwards. It is stricter than the server on
@@ -10,7 +10,9 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::fields::{Field, FieldError, FieldErrorKind};
-use crate::request::{TransferDraft, TransferRequest, FUNCTION, STAGE};
+use crate::request::{CallControlDraft, CallControlRequest, FUNCTION};
+use crate::stage::Stage;
+use crate::version::Target;
 
 /// The largest input the decoder reads, in bytes. A valid request with a
 /// 100-character password encodes to well under 1 KiB.
@@ -21,29 +23,24 @@ const MAX_NAME: usize = 40;
 
 /// The parameter a decode error is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub enum Param {
     /// One of the request fields.
     Field(Field),
     /// `function`.
     Function,
-    /// `stage`.
-    Stage,
-    /// A parameter this request does not have (name cut to 40 bytes).
+    /// A parameter `ra_call_control` does not take (name cut to 40 bytes).
     Other(String),
     /// The input as a whole.
     Input,
 }
 
 impl Param {
-    /// The key used in error reports: the field's project-wide name,
-    /// `function`, `stage`, the unknown parameter's name, or `input`.
+    /// The wire name: the field's parameter (`agent_user`), `function`,
+    /// the unknown parameter's name, or `input`.
     pub fn name(&self) -> &str {
         match self {
-            Param::Field(f) => f.name(),
+            Param::Field(f) => f.param(),
             Param::Function => "function",
-            Param::Stage => "stage",
             Param::Other(name) => name,
             Param::Input => "input",
         }
@@ -52,23 +49,22 @@ impl Param {
 
 /// What is wrong with the encoded input.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "SCREAMING_SNAKE_CASE"))]
 pub enum DecodeErrorKind {
     /// A field's value breaks its rule.
-    Field(FieldErrorKind),
+    Field(FieldError),
     /// A required parameter is absent.
     Missing,
     /// The parameter appears twice (the server would silently keep the
     /// last one).
     Duplicate,
-    /// A parameter INGROUPTRANSFER does not take.
+    /// A parameter `ra_call_control` does not take.
     UnknownParameter,
     /// A `%` not followed by two hex digits, or bytes that are not UTF-8.
     BadEncoding,
     /// `function` is not `ra_call_control`.
     UnsupportedFunction,
-    /// `stage` is not `INGROUPTRANSFER`.
+    /// A stage the caller does not accept here ([`decode_transfer`]: not
+    /// INGROUPTRANSFER).
     UnsupportedStage,
     /// The input is longer than [`MAX_INPUT`].
     TooLarge,
@@ -78,7 +74,7 @@ impl DecodeErrorKind {
     /// The stable machine code.
     pub const fn code(self) -> &'static str {
         match self {
-            DecodeErrorKind::Field(k) => k.code(),
+            DecodeErrorKind::Field(e) => e.code(),
             DecodeErrorKind::Missing => "MISSING",
             DecodeErrorKind::Duplicate => "DUPLICATE_PARAMETER",
             DecodeErrorKind::UnknownParameter => "UNKNOWN_PARAMETER",
@@ -94,13 +90,11 @@ impl DecodeErrorKind {
 ///
 /// ```
 /// use vicidial_xfer::decode_transfer;
-/// let errs = decode_transfer("function=ra_call_control&stage=HANGUP").unwrap_err();
+/// let errs = decode_transfer("function=ra_call_control&stage=HANGUP&agent_user=1028&value=Y1").unwrap_err();
 /// assert_eq!(errs[0].param.name(), "stage");
 /// assert_eq!(errs[0].code(), "UNSUPPORTED_STAGE");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub struct DecodeError {
     /// Which parameter.
     pub param: Param,
@@ -114,30 +108,55 @@ impl DecodeError {
         self.kind.code()
     }
 
-    /// A fixed, human-readable sentence.
-    pub fn message(&self) -> &'static str {
-        match (&self.param, self.kind) {
-            (Param::Field(f), DecodeErrorKind::Field(kind)) => FieldError::new(*f, kind).message(),
-            (Param::Field(f), DecodeErrorKind::Missing) => FieldError::new(*f, FieldErrorKind::Missing).message(),
+    /// A human-readable sentence naming the parameter.
+    pub fn message(&self) -> String {
+        let fixed = match (&self.param, self.kind) {
+            (_, DecodeErrorKind::Field(e)) => return e.message(),
+            (Param::Field(f), DecodeErrorKind::Missing) => return FieldError::new(*f, FieldErrorKind::Missing).message(),
             (Param::Function, DecodeErrorKind::Missing) => "function is required",
-            (Param::Stage, DecodeErrorKind::Missing) => "stage is required",
             (_, DecodeErrorKind::Missing) => "parameter is required",
-            (_, DecodeErrorKind::Duplicate) => "parameter appears more than once (the server would silently use the last)",
-            (_, DecodeErrorKind::UnknownParameter) => "parameter is not part of an INGROUPTRANSFER request",
-            (_, DecodeErrorKind::BadEncoding) => "parameter is not valid percent-encoded UTF-8",
+            (_, DecodeErrorKind::Duplicate) => " appears more than once (the server would silently use the last)",
+            (_, DecodeErrorKind::UnknownParameter) => " is not a parameter of ra_call_control",
+            (_, DecodeErrorKind::BadEncoding) => " is not valid percent-encoded UTF-8",
             (_, DecodeErrorKind::UnsupportedFunction) => "function must be ra_call_control",
-            (_, DecodeErrorKind::UnsupportedStage) => "stage must be INGROUPTRANSFER",
+            (_, DecodeErrorKind::UnsupportedStage) => "Stage must be INGROUPTRANSFER here",
             (_, DecodeErrorKind::TooLarge) => "request is larger than 4096 bytes",
-            (_, DecodeErrorKind::Field(_)) => "value is not valid",
+        };
+        let mut m = String::new();
+        if fixed.starts_with(' ') {
+            match &self.param {
+                Param::Field(f) => m.push_str(f.label()),
+                p => m.push_str(p.name()),
+            }
         }
+        m.push_str(fixed);
+        m
+    }
+}
+
+/// The same shape as [`FieldError`]'s: `{ field, code, message, position? }`,
+/// `field` being the field's camelCase name or the parameter as sent.
+#[cfg(feature = "serde")]
+impl serde::Serialize for DecodeError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        if let DecodeErrorKind::Field(e) = self.kind {
+            return e.serialize(s);
+        }
+        let mut map = s.serialize_map(None)?;
+        match &self.param {
+            Param::Field(f) => map.serialize_entry("field", f)?,
+            p => map.serialize_entry("field", p.name())?,
+        }
+        map.serialize_entry("code", self.code())?;
+        map.serialize_entry("message", &self.message())?;
+        map.end()
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.param.name())?;
-        f.write_str(": ")?;
-        f.write_str(self.message())
+        f.write_str(&self.message())
     }
 }
 
@@ -145,30 +164,55 @@ impl fmt::Display for DecodeError {
 impl std::error::Error for DecodeError {}
 
 /// Decodes `input` (a query string, with or without a leading `?`, or a
-/// form body) into a validated request, or every problem found.
+/// form body) into a request validated for `target`, or every problem
+/// found.
 ///
 /// Empty segments (`a=1&&b=2`, a trailing `&`) are skipped as PHP does; a
 /// segment without `=` is a parameter with an empty value.
 ///
 /// ```
+/// use vicidial_xfer::{decode_call_control, Field, Stage, Target};
+/// let req = decode_call_control(
+///     "agent_user=1028&function=ra_call_control&stage=HANGUP&value=Y0315201639000402027",
+///     Target::AnyVersion,
+/// )
+/// .unwrap();
+/// assert_eq!(req.stage(), Stage::Hangup);
+/// assert_eq!(req.get(Field::AgentUser), Some("1028"));
+/// ```
+pub fn decode_call_control(input: &str, target: Target) -> Result<CallControlRequest, Vec<DecodeError>> {
+    decode_for(input, target, None)
+}
+
+/// Decodes an INGROUPTRANSFER request (the rules every version shares);
+/// any other stage is [`DecodeErrorKind::UnsupportedStage`].
+///
+/// ```
 /// use vicidial_xfer::decode_transfer;
 /// let req = decode_transfer(
 ///     "agent_user=1028&function=ra_call_control&stage=INGROUPTRANSFER\
-///      &value=Y0315201639000402027&ingroup_choices=SALESLINE&pass=a%2Bb&user=6666",
+///      &value=Y0315201639000402027&ingroup_choices=SALESLINE&pass=a-b&user=6666&source=crm",
 /// )
 /// .unwrap();
-/// assert_eq!(req.pass.unwrap().expose(), "a+b");
+/// assert_eq!(req.expose_password(), Some("a-b"));
 /// ```
-pub fn decode_transfer(input: &str) -> Result<TransferRequest, Vec<DecodeError>> {
+pub fn decode_transfer(input: &str) -> Result<CallControlRequest, Vec<DecodeError>> {
+    decode_for(input, Target::AnyVersion, Some(Stage::IngroupTransfer))
+}
+
+/// The decoder; with `only`, a stage other than that one is refused as
+/// [`DecodeErrorKind::UnsupportedStage`] and the fields are checked for it.
+fn decode_for(input: &str, target: Target, only: Option<Stage>) -> Result<CallControlRequest, Vec<DecodeError>> {
     if input.len() > MAX_INPUT {
         return Err(alloc::vec![DecodeError { param: Param::Input, kind: DecodeErrorKind::TooLarge }]);
     }
     let input = input.strip_prefix('?').unwrap_or(input);
     let mut errors = Vec::new();
-    // Slots: the seven fields, then function and stage.
-    let mut values: [Option<String>; 9] = Default::default();
-    let mut seen = [false; 9];
-    let mut duplicated = [false; 9];
+    // Slots: the fields (by `Field as usize`), then `function`.
+    const FUNCTION_SLOT: usize = Field::COUNT;
+    let mut values: [Option<String>; Field::COUNT + 1] = Default::default();
+    let mut seen = [false; Field::COUNT + 1];
+    let mut duplicated = [false; Field::COUNT + 1];
     for segment in input.split('&').filter(|s| !s.is_empty()) {
         let (raw_key, raw_value) = segment.split_once('=').unwrap_or((segment, ""));
         let key = match decode_component(raw_key) {
@@ -179,8 +223,7 @@ pub fn decode_transfer(input: &str) -> Result<TransferRequest, Vec<DecodeError>>
             }
         };
         let (slot, param) = match key.as_str() {
-            "function" => (7, Param::Function),
-            "stage" => (8, Param::Stage),
+            "function" => (FUNCTION_SLOT, Param::Function),
             other => match Field::from_param(other) {
                 Some(f) => (f as usize, Param::Field(f)),
                 None => {
@@ -203,42 +246,38 @@ pub fn decode_transfer(input: &str) -> Result<TransferRequest, Vec<DecodeError>>
             None => errors.push(DecodeError { param, kind: DecodeErrorKind::BadEncoding }),
         }
     }
-    for (slot, param, expected, wrong) in [
-        (7, Param::Function, FUNCTION, DecodeErrorKind::UnsupportedFunction),
-        (8, Param::Stage, STAGE, DecodeErrorKind::UnsupportedStage),
-    ] {
-        match &values[slot] {
-            Some(v) if v == expected => {}
-            Some(_) => errors.push(DecodeError { param, kind: wrong }),
-            None if !seen[slot] => errors.push(DecodeError { param, kind: DecodeErrorKind::Missing }),
-            None => {}
+    match &values[FUNCTION_SLOT] {
+        Some(v) if v == FUNCTION => {}
+        Some(_) => errors.push(DecodeError { param: Param::Function, kind: DecodeErrorKind::UnsupportedFunction }),
+        None if !seen[FUNCTION_SLOT] => errors.push(DecodeError { param: Param::Function, kind: DecodeErrorKind::Missing }),
+        None => {}
+    }
+    if let Some(stage) = only {
+        let slot = Field::Stage as usize;
+        if seen[slot] && values[slot].as_deref() != Some(stage.wire()) && !duplicated[slot] {
+            errors.push(DecodeError { param: Param::Field(Field::Stage), kind: DecodeErrorKind::UnsupportedStage });
+            values[slot] = Some(String::from(stage.wire()));
         }
     }
-    let draft = TransferDraft {
-        source: values[Field::Source as usize].as_deref(),
-        user: values[Field::User as usize].as_deref(),
-        pass: values[Field::Pass as usize].as_deref(),
-        agent_user: values[Field::AgentUser as usize].as_deref(),
-        call_id: values[Field::CallId as usize].as_deref(),
-        ingroup: values[Field::Ingroup as usize].as_deref(),
-        status: values[Field::Status as usize].as_deref(),
-    };
-    for problem in draft.problems() {
-        // A field already reported (duplicate, bad encoding) is not also missing.
-        let slot = problem.field as usize;
-        if problem.kind == FieldErrorKind::Missing && seen[slot] {
-            continue;
+    let draft = CallControlDraft::from_fn(|f| values[f as usize].as_deref());
+    match draft.validate(target) {
+        Ok(request) if errors.is_empty() => Ok(request),
+        Ok(_) => Err(errors),
+        Err(problems) => {
+            for problem in problems {
+                // A field already reported (duplicate, bad encoding) is not also missing.
+                if problem.kind == FieldErrorKind::Missing && seen[problem.field as usize] {
+                    continue;
+                }
+                let kind = match problem.kind {
+                    FieldErrorKind::Missing => DecodeErrorKind::Missing,
+                    _ => DecodeErrorKind::Field(problem),
+                };
+                errors.push(DecodeError { param: Param::Field(problem.field), kind });
+            }
+            Err(errors)
         }
-        let kind = match problem.kind {
-            FieldErrorKind::Missing => DecodeErrorKind::Missing,
-            k => DecodeErrorKind::Field(k),
-        };
-        errors.push(DecodeError { param: Param::Field(problem.field), kind });
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(draft.checked())
 }
 
 /// Percent-decodes one form component strictly: `+` is a space, every `%`

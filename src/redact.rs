@@ -9,18 +9,19 @@
 
 use alloc::string::String;
 
+use crate::line::echoes_request_only;
 use crate::text;
 
 /// What stands in place of a removed secret.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// The prefix of the server's auth error line.
-pub const AUTH_PREFIX: &str = "ERROR: Invalid Username/Password:";
+/// The reasons of the servers' auth error lines, after their result word
+/// (`ERROR`, or a translation of it: the line is redacted either way):
+/// api.php's, and non_agent_api.php's (`|user|pass|BAD|`).
+pub const AUTH_REASONS: [&str; 2] = ["Invalid Username/Password:", "Login incorrect, please try again:"];
 
-/// The most bytes of any one line [`redact`] reads.
-const MAX_LINE: usize = 8192;
-
-/// Returns at most `max` bytes of `text` with every password removed:
+/// Returns at most `max` bytes of `text` with every password removed
+/// first:
 /// the password and SQL of an auth error line, every `pass=` value, and
 /// every occurrence of `secret` (when given and not empty) outside the
 /// server's own reply lines. Those lines (other than the auth error) only
@@ -39,6 +40,8 @@ const MAX_LINE: usize = 8192;
 pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
     let secret = secret.filter(|s| !s.is_empty());
     let mut out = String::new();
+    // Each line is redacted whole and only then added: the cut at `max`
+    // can only fall in text that no longer holds a secret.
     for (i, line) in text.split('\n').enumerate() {
         if out.len() >= max {
             break;
@@ -46,7 +49,6 @@ pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
         if i > 0 {
             out.push('\n');
         }
-        let line = text::cut(line, MAX_LINE);
         let line = redact_auth_line(line);
         let line = redact_pass_params(&line);
         match secret {
@@ -54,34 +56,16 @@ pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
             _ => out.push_str(&line),
         }
     }
-    if out.len() > max {
-        out.truncate(text::floor_boundary(&out, max));
-        if let Some(s) = secret {
-            // Never end on the start of the secret cut in half.
-            for n in (3..s.len()).rev() {
-                let start = text::cut(s, n);
-                if out.ends_with(start) {
-                    out.truncate(out.len() - start.len());
-                    break;
-                }
-            }
-        }
-    }
+    out.truncate(text::floor_boundary(&out, max));
     out
-}
-
-/// Whether `line` is one of the server's reply lines that echo only request
-/// values (any reply line but the auth error).
-fn echoes_request_only(line: &str) -> bool {
-    !matches!(crate::reply::classify_line(line.trim()), None | Some(crate::reply::Reply::InvalidCredentials { .. }))
 }
 
 /// Rewrites an auth error line to `...: |{user}|[REDACTED]|{auth}|{auth_api}|{reason}|`.
 fn redact_auth_line(line: &str) -> String {
-    let Some(at) = text::find(line, AUTH_PREFIX) else {
+    let Some((at, reason)) = AUTH_REASONS.iter().find_map(|r| text::find(line, r).map(|at| (at, r))) else {
         return String::from(line);
     };
-    let (before, rest) = (text::head(line, at + AUTH_PREFIX.len()), text::tail(line, at + AUTH_PREFIX.len()));
+    let (before, rest) = (text::head(line, at + reason.len()), text::tail(line, at + reason.len()));
     let mut out = String::from(before);
     let mut parts = rest.trim_start().strip_prefix('|').unwrap_or("").split('|');
     let user = parts.next().unwrap_or("");

@@ -12,7 +12,8 @@
 use alloc::string::String;
 use core::fmt;
 
-use crate::redact::{redact, AUTH_PREFIX, REDACTED};
+use crate::line::{match_line, Kind};
+use crate::redact::redact;
 use crate::text;
 
 /// The most bytes kept of one typed field.
@@ -38,6 +39,9 @@ pub enum AuthReason {
     Locked,
     /// `ERRSERVERS`: no active Asterisk server.
     NoServers,
+    /// `IPBLOCK`: the API user's group has an IP allow list without the
+    /// caller's address, or the system blocks it.
+    IpBlocked,
     /// A word this crate does not know (or none).
     Other,
 }
@@ -49,6 +53,7 @@ impl AuthReason {
             "GOOD" => AuthReason::NoApiAccess,
             "LOCK" => AuthReason::Locked,
             "ERRSERVERS" => AuthReason::NoServers,
+            "IPBLOCK" => AuthReason::IpBlocked,
             _ => AuthReason::Other,
         }
     }
@@ -170,8 +175,25 @@ pub enum Reply {
         /// The API user's group.
         user_group: String,
     },
-    /// The body holds a PHP fatal error. Even when a SUCCESS line precedes
-    /// it, nothing was queued (strict SQL mode fails after printing it).
+    /// A SUCCESS line, and then the script died: api.php prints the line
+    /// BEFORE it writes anything, so the action was not queued (or not
+    /// for certain; see [`Died`]). The live call may still be there.
+    SuccessNotCompleted {
+        /// The SUCCESS line as printed (cut to [`MAX_FIELD`]).
+        line: String,
+        /// What followed it.
+        cause: Died,
+        /// What followed the line, redacted and cut to [`MAX_EXCERPT`].
+        excerpt: String,
+    },
+    /// A reply line whose result word was translated (languages enabled
+    /// for the API user): the server's writes run only when the word is
+    /// exactly `SUCCESS`, so nothing was done, whatever the line says.
+    Translated {
+        /// The line, redacted and cut to [`MAX_EXCERPT`].
+        excerpt: String,
+    },
+    /// The body holds a PHP fatal error before any reply line.
     ServerError {
         /// The fatal error line, redacted and cut to [`MAX_EXCERPT`].
         excerpt: String,
@@ -187,6 +209,39 @@ pub enum Reply {
     },
 }
 
+/// What followed a SUCCESS line that was not a benign trailer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "SCREAMING_SNAKE_CASE"))]
+pub enum Died {
+    /// `Could not connect: {server}|{login}...`: the optional QueueMetrics
+    /// connection failed (api.php 2.12-49 and newer `die()`s there, after
+    /// writing the statuses and BEFORE queueing the action): nothing was
+    /// queued, the call is still live.
+    QueueMetricsConnect,
+    /// A PHP `Fatal error` (strict SQL mode, an uncaught exception): the
+    /// script stopped at a write; which writes were done is not known.
+    FatalError,
+    /// Any other text after the line: the script did not finish normally.
+    UnexpectedOutput,
+}
+
+impl Died {
+    /// Whether the action is known NOT to have been queued.
+    pub const fn nothing_queued(self) -> bool {
+        matches!(self, Died::QueueMetricsConnect)
+    }
+
+    /// The stable machine code.
+    pub const fn code(self) -> &'static str {
+        match self {
+            Died::QueueMetricsConnect => "QUEUE_METRICS_CONNECT",
+            Died::FatalError => "FATAL_ERROR",
+            Died::UnexpectedOutput => "UNEXPECTED_OUTPUT",
+        }
+    }
+}
+
 /// Classifies a reply body. Never panics.
 ///
 /// ```
@@ -196,93 +251,154 @@ pub enum Reply {
 /// assert_eq!(parse_reply(noisy).code(), "INGROUP_NOT_VALID");
 /// assert_eq!(parse_reply("").code(), "EMPTY_REPLY");
 /// assert_eq!(parse_reply("<html>502 Bad Gateway</html>").code(), "UNRECOGNIZED");
+/// let died = "SUCCESS: ra_call_control transfer - 1028|Y1|\nCould not connect: 10.0.0.9|qm";
+/// assert_eq!(parse_reply(died).code(), "SUCCESS_NOT_COMPLETED");
+/// assert_eq!(parse_reply("ÉXITO: ra_call_control transfer - 1028|Y1|\n").code(), "TRANSLATED");
 /// ```
 pub fn parse_reply(body: &str) -> Reply {
+    parse_reply_with_secret(body, None)
+}
+
+/// [`parse_reply`], removing `secret` (the password the request carried)
+/// from every excerpt BEFORE it is cut, so no fragment of it survives.
+/// Typed fields echo the request's own validated values and are kept
+/// exactly (a password `1234` never rewrites a call ID `Y...01234`).
+pub fn parse_reply_with_secret(body: &str, secret: Option<&str>) -> Reply {
     if body.trim().is_empty() {
         return Reply::EmptyReply;
     }
-    if let Some(at) = text::find(body, "Fatal error") {
-        let start = text::head(body, at).rfind('\n').map(|i| i + 1).unwrap_or(0);
-        return Reply::ServerError { excerpt: redact(text::tail(body, start).trim(), None, MAX_EXCERPT) };
-    }
-    for line in body.lines() {
-        if let Some(reply) = classify_line(line.trim()) {
-            return reply;
+    let excerpt = |t: &str| redact(t.trim(), secret, MAX_EXCERPT);
+    let found = find_reply_line(body);
+    let fatal = text::find(body, "Fatal error");
+    match found {
+        Some((at, _)) if fatal.is_some_and(|f| f < at) => {
+            Reply::ServerError { excerpt: excerpt(text::tail(body, line_start(body, fatal.unwrap_or(0)))) }
         }
-    }
-    // format=debug and HTML-mode errors wrap the line in tags.
-    for line in body.lines().filter(|l| l.contains('<') && l.len() <= MAX_TAGGED_LINE) {
-        let text = strip_tags(line);
-        if let Some(reply) = classify_line(text.trim()) {
-            return reply;
+        Some((at, reply)) if reply.is_success() => {
+            let end = text::tail(body, at).find('\n').map(|i| at + i + 1).unwrap_or(body.len());
+            let after = text::tail(body, end);
+            match died_after(after) {
+                None => reply,
+                Some(cause) => Reply::SuccessNotCompleted {
+                    line: field(text::head(text::tail(body, at), end - at).trim()),
+                    cause,
+                    excerpt: excerpt(after),
+                },
+            }
         }
+        Some((_, reply)) => reply,
+        None => match fatal {
+            Some(f) => Reply::ServerError { excerpt: excerpt(text::tail(body, line_start(body, f))) },
+            None => match body.lines().find(|l| match_line(l.trim()).is_some_and(|m| m.translated)) {
+                Some(line) => Reply::Translated { excerpt: excerpt(line) },
+                None => Reply::Unrecognized { excerpt: excerpt(body) },
+            },
+        },
     }
-    Reply::Unrecognized { excerpt: redact(body.trim(), None, MAX_EXCERPT) }
 }
 
-/// Classifies one trimmed line, or `None` when it is not a reply line.
-pub(crate) fn classify_line(line: &str) -> Option<Reply> {
-    if let Some(rest) = line.strip_prefix("SUCCESS: ra_call_control ") {
-        if let Some(args) = rest.strip_prefix("transfer - ") {
-            let [agent_user, call_id, third] = split3(args);
-            let phone_number = if third.is_empty() { None } else { Some(third) };
-            return Some(Reply::Transferred { agent_user, call_id, ingroup: None, phone_number });
+fn line_start(body: &str, at: usize) -> usize {
+    text::head(body, at).rfind('\n').map(|i| i + 1).unwrap_or(0)
+}
+
+/// The first untranslated reply line: its byte offset and meaning. Lines
+/// wrapped in tags (`format=debug`, HTML-mode errors) are read without them.
+fn find_reply_line(body: &str) -> Option<(usize, Reply)> {
+    let mut offset = 0;
+    for line in body.split('\n') {
+        let at = offset;
+        offset += line.len() + 1;
+        if let Some(reply) = classify_line(line.trim()) {
+            return Some((at, reply));
         }
-        if let Some(args) = rest.strip_prefix("transferred - ") {
-            let [agent_user, call_id, ingroup] = split3(args);
-            return Some(Reply::Transferred { agent_user, call_id, ingroup: Some(ingroup), phone_number: None });
+        if line.contains('<') && line.len() <= MAX_TAGGED_LINE {
+            if let Some(reply) = classify_line(strip_tags(line).trim()) {
+                return Some((at, reply));
+            }
         }
-        if let Some(args) = rest.strip_prefix("hungup - ") {
-            let [agent_user, call_id, _] = split3(args);
-            return Some(Reply::Hungup { agent_user, call_id });
-        }
-        return None;
-    }
-    if let Some(rest) = line.strip_prefix(AUTH_PREFIX) {
-        let rest = rest.trim_start();
-        let mut parts = rest.strip_prefix('|').unwrap_or("").split('|');
-        let user = field(parts.next().unwrap_or(""));
-        // parts: pass (never kept), auth, auth_api, reason.
-        let reason = AuthReason::from_word(parts.nth(3).unwrap_or(""));
-        return Some(Reply::InvalidCredentials { user, reason });
-    }
-    let rest = line.strip_prefix("ERROR: ")?;
-    let after = |prefix: &str| rest.strip_prefix(prefix).map(field);
-    if let Some(ingroup) = after("ingroup is not valid -") {
-        return Some(Reply::IngroupNotValid { ingroup: unspace(ingroup) });
-    }
-    if let Some(call_id) = after("no active call found - ") {
-        return Some(Reply::NoActiveCall { call_id });
-    }
-    if let Some(agent_user) = after("agent_user is not logged in - ").or_else(|| after("user not logged in - ")) {
-        return Some(Reply::AgentNotLoggedIn { agent_user });
-    }
-    if let Some(user) = after("no user found - ") {
-        return Some(Reply::NoUserFound { user });
-    }
-    if let Some(args) = rest.strip_prefix("ra_call_control not valid - ") {
-        let [call_id, agent_user, stage] = split3(args);
-        return Some(Reply::NotValid { call_id, agent_user, stage });
-    }
-    if let Some(stage) = after("stage is not valid - ") {
-        return Some(Reply::StageNotValid { stage });
-    }
-    if let Some(phone_number) = after("phone_number is not valid - ") {
-        return Some(Reply::PhoneNumberNotValid { phone_number });
-    }
-    if let Some(source) = after("Invalid Source -") {
-        return Some(Reply::InvalidSource { source: unspace(source) });
-    }
-    if rest == "System API NOT ACTIVE" {
-        return Some(Reply::ApiNotActive);
-    }
-    if let Some(args) = rest.strip_prefix("auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - ") {
-        let mut parts = args.splitn(4, '|');
-        let mut next = || field(parts.next().unwrap_or(""));
-        let (call_id, user, function, user_group) = (next(), next(), next(), next());
-        return Some(Reply::PermissionDenied { call_id, user, function, user_group });
     }
     None
+}
+
+/// What the text after a SUCCESS line says about how the script ended:
+/// `None` when it is empty or only benign trailers (the close-window link
+/// of `close_window_link=1`, `format=debug`'s HTML comments, PHP warnings
+/// and notices, after which the script goes on).
+fn died_after(after: &str) -> Option<Died> {
+    if text::contains(after, "Fatal error") || text::contains(after, "Uncaught ") {
+        return Some(Died::FatalError);
+    }
+    if text::contains(after, "Could not connect: ") {
+        return Some(Died::QueueMetricsConnect);
+    }
+    let benign = |l: &str| {
+        let l = l.trim();
+        let plain = strip_tags(l);
+        let plain = plain.trim();
+        l.is_empty()
+            || (l.starts_with("<!--") && l.ends_with("-->"))
+            || l == CLOSE_WINDOW_LINK
+            || ["Warning: ", "Notice: ", "Deprecated: "].iter().any(|p| plain.starts_with(p))
+            || plain.is_empty()
+    };
+    if after.split('\n').all(benign) {
+        None
+    } else {
+        Some(Died::UnexpectedOutput)
+    }
+}
+
+/// The trailer `close_window_link=1` appends after the reply line.
+const CLOSE_WINDOW_LINK: &str = "<a href=\"javascript:window.opener='x';window.close();\">Close This Window</a>";
+
+/// Classifies one trimmed line, or `None` when it is not an untranslated
+/// reply line.
+fn classify_line(line: &str) -> Option<Reply> {
+    let m = match_line(line)?;
+    if m.translated {
+        return None;
+    }
+    let args = m.args;
+    Some(match m.kind {
+        Kind::Transfer => {
+            let [agent_user, call_id, third] = split3(args);
+            let phone_number = if third.is_empty() { None } else { Some(third) };
+            Reply::Transferred { agent_user, call_id, ingroup: None, phone_number }
+        }
+        Kind::Transferred => {
+            let [agent_user, call_id, ingroup] = split3(args);
+            Reply::Transferred { agent_user, call_id, ingroup: Some(ingroup), phone_number: None }
+        }
+        Kind::Hungup => {
+            let [agent_user, call_id, _] = split3(args);
+            Reply::Hungup { agent_user, call_id }
+        }
+        Kind::Auth => {
+            let mut parts = args.trim_start().strip_prefix('|').unwrap_or("").split('|');
+            let user = field(parts.next().unwrap_or(""));
+            // parts: pass (never kept), auth, auth_api, reason.
+            let reason = AuthReason::from_word(parts.nth(3).unwrap_or(""));
+            Reply::InvalidCredentials { user, reason }
+        }
+        Kind::IngroupNotValid => Reply::IngroupNotValid { ingroup: unspace(field(args)) },
+        Kind::PhoneNumberNotValid => Reply::PhoneNumberNotValid { phone_number: unspace(field(args)) },
+        Kind::NoActiveCall => Reply::NoActiveCall { call_id: field(args) },
+        Kind::AgentNotLoggedIn => Reply::AgentNotLoggedIn { agent_user: field(args) },
+        Kind::NoUserFound => Reply::NoUserFound { user: field(args) },
+        Kind::NotValid => {
+            let [call_id, agent_user, stage] = split3(args);
+            Reply::NotValid { call_id, agent_user, stage }
+        }
+        Kind::StageNotValid => Reply::StageNotValid { stage: field(args) },
+        Kind::InvalidSource => Reply::InvalidSource { source: unspace(field(args)) },
+        Kind::ApiNotActive => Reply::ApiNotActive,
+        Kind::PermissionDenied => {
+            let mut parts = args.splitn(4, '|');
+            let mut next = || field(parts.next().unwrap_or(""));
+            let (call_id, user, function, user_group) = (next(), next(), next(), next());
+            Reply::PermissionDenied { call_id, user, function, user_group }
+        }
+    })
 }
 
 /// Drops the one space the server prints after `-` (the line is already
@@ -319,24 +435,6 @@ fn strip_tags(line: &str) -> String {
 }
 
 impl Reply {
-    /// Removes `secret` (when given and not empty) from the kept raw text
-    /// of [`Reply::Unrecognized`] and [`Reply::ServerError`]: only free text
-    /// (debug pages, PHP errors) can carry a password the server printed.
-    /// Typed fields echo the request's own validated values and are kept
-    /// exactly, so a short password such as `1234` never rewrites a call ID
-    /// that happens to contain those digits.
-    pub fn without_secret(self, secret: Option<&str>) -> Reply {
-        let Some(secret) = secret.filter(|s| !s.is_empty()) else {
-            return self;
-        };
-        let clean = |t: String| if text::contains(&t, secret) { text::replace(&t, secret, REDACTED) } else { t };
-        match self {
-            Reply::Unrecognized { excerpt } => Reply::Unrecognized { excerpt: clean(excerpt) },
-            Reply::ServerError { excerpt } => Reply::ServerError { excerpt: clean(excerpt) },
-            other => other,
-        }
-    }
-
     /// The stable machine code of this reply.
     pub const fn code(&self) -> &'static str {
         match self {
@@ -353,6 +451,8 @@ impl Reply {
             Reply::InvalidSource { .. } => "INVALID_SOURCE",
             Reply::ApiNotActive => "API_NOT_ACTIVE",
             Reply::PermissionDenied { .. } => "PERMISSION_DENIED",
+            Reply::SuccessNotCompleted { .. } => "SUCCESS_NOT_COMPLETED",
+            Reply::Translated { .. } => "TRANSLATED",
             Reply::ServerError { .. } => "SERVER_ERROR",
             Reply::EmptyReply => "EMPTY_REPLY",
             Reply::Unrecognized { .. } => "UNRECOGNIZED",
@@ -370,10 +470,13 @@ impl Reply {
         let mut m = String::with_capacity(96);
         let mut put = |parts: &[&str]| parts.iter().for_each(|p| m.push_str(p));
         match self {
-            Reply::Transferred { agent_user, call_id, ingroup, .. } => {
-                put(&["Transferred: call ", call_id, " of agent ", agent_user, " was queued into the in-group"]);
+            Reply::Transferred { agent_user, call_id, ingroup, phone_number } => {
+                put(&["Transferred: the server queued the move of call ", call_id, " of agent ", agent_user]);
                 if let Some(g) = ingroup {
-                    put(&[" ", g]);
+                    put(&[" into in-group ", g]);
+                }
+                if let Some(n) = phone_number {
+                    put(&[" to ", n]);
                 }
             }
             Reply::Hungup { agent_user, call_id } => put(&["Hung up: call ", call_id, " of agent ", agent_user]),
@@ -396,6 +499,9 @@ impl Reply {
                 "\")",
             ]),
             Reply::StageNotValid { stage } => put(&["Stage is not valid: ", stage]),
+            Reply::PhoneNumberNotValid { phone_number } if phone_number.is_empty() => {
+                put(&["Phone number is not valid: fewer than 2 characters were left after the server's filter"])
+            }
             Reply::PhoneNumberNotValid { phone_number } => put(&["Phone number is not valid: ", phone_number]),
             Reply::InvalidCredentials { user, reason } => {
                 put(&["Invalid credentials for API user ", user]);
@@ -404,6 +510,7 @@ impl Reply {
                     AuthReason::NoApiAccess => ": the user has no agent API access or is inactive",
                     AuthReason::Locked => ": locked after too many failed logins (wait 15 minutes)",
                     AuthReason::NoServers => ": no active Asterisk server",
+                    AuthReason::IpBlocked => ": the caller's IP address is not allowed for this user",
                     AuthReason::Other => "",
                 }]);
             }
@@ -412,7 +519,13 @@ impl Reply {
             Reply::PermissionDenied { user, function, .. } => {
                 put(&["API user ", user, " has no permission to use ", function])
             }
-            Reply::ServerError { .. } => put(&["Server error: PHP failed while handling the request (a SUCCESS line before the error does not count)"]),
+            Reply::SuccessNotCompleted { cause, .. } => put(&[match cause {
+                Died::QueueMetricsConnect => "Not done: the server printed SUCCESS, then failed to connect to QueueMetrics before queueing the action; the call is still live",
+                Died::FatalError => "Not confirmed: the server printed SUCCESS, then failed with a PHP fatal error; do not retry, check the call",
+                Died::UnexpectedOutput => "Not confirmed: the server printed SUCCESS, then something unexpected; do not retry, check the call",
+            }]),
+            Reply::Translated { .. } => put(&["Translated reply: the server did nothing (its actions run only on the untranslated word SUCCESS); turn languages off for the API user"]),
+            Reply::ServerError { .. } => put(&["Server error: PHP failed while handling the request"]),
             Reply::EmptyReply => put(&["Empty reply: the server did not recognise the function"]),
             Reply::Unrecognized { .. } => put(&["Unrecognized reply (shown raw)"]),
         }

@@ -1,4 +1,4 @@
-//! Building an INGROUPTRANSFER request.
+//! Building `ra_call_control` requests for every stage.
 //!
 //! The server reads every parameter from the query first, then from an
 //! `application/x-www-form-urlencoded` body, so one encoded string serves
@@ -9,18 +9,359 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::fields::{check, AgentUser, CallId, Field, FieldError, FieldErrorKind, Ingroup, Password, Source, Status, User};
+use crate::fields::{check, Field, FieldError, FieldErrorKind};
+use crate::stage::Stage;
+use crate::version::Target;
 
 /// The API function this crate speaks.
 pub const FUNCTION: &str = "ra_call_control";
-/// The stage that moves the call into an in-group (compared exactly,
-/// case-sensitively, by the server).
-pub const STAGE: &str = "INGROUPTRANSFER";
 
-/// A validated `ra_call_control` INGROUPTRANSFER request.
+/// How the password appears in [`CallControlRequest::encode_masked`].
+pub const MASK: &str = "********";
+
+/// Unvalidated request fields, as they arrive from a form or another
+/// language. `None` means "not given".
+///
+/// ```
+/// use vicidial_xfer::{CallControlDraft, Field, Target};
+/// let draft = CallControlDraft {
+///     stage: Some("HANGUP"),
+///     agent_user: Some("1028"),
+///     call_id: Some("Y0315201639000402027"),
+///     ingroup: Some("SALESLINE"),
+///     ..CallControlDraft::default()
+/// };
+/// let problems = draft.problems(Target::AnyVersion);
+/// assert_eq!(problems[0].field, Field::Ingroup);
+/// assert_eq!(problems[0].code(), "NOT_USED_BY_STAGE");
+/// assert_eq!(problems[0].message(), "In-group is not used by HANGUP (the server ignores it): leave it out");
+/// ```
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallControlDraft<'a> {
+    /// `stage` (required): `INGROUPTRANSFER`, `EXTENSIONTRANSFER` or `HANGUP`.
+    pub stage: Option<&'a str>,
+    /// `source`.
+    pub source: Option<&'a str>,
+    /// `user`.
+    pub user: Option<&'a str>,
+    /// `pass`.
+    pub pass: Option<&'a str>,
+    /// `agent_user` (required).
+    pub agent_user: Option<&'a str>,
+    /// `value`, the call ID (required).
+    pub call_id: Option<&'a str>,
+    /// `ingroup_choices` (INGROUPTRANSFER).
+    pub ingroup: Option<&'a str>,
+    /// `phone_number` (EXTENSIONTRANSFER).
+    pub phone_number: Option<&'a str>,
+    /// `status`.
+    pub status: Option<&'a str>,
+}
+
+impl fmt::Debug for CallControlDraft<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("CallControlDraft");
+        for field in Field::ALL {
+            let v = self.get(field);
+            d.field(field.param(), &if field == Field::Pass { v.map(|_| crate::redact::REDACTED) } else { v });
+        }
+        d.finish()
+    }
+}
+
+impl<'a> CallControlDraft<'a> {
+    /// A draft with every field taken from `get`.
+    pub fn from_fn(mut get: impl FnMut(Field) -> Option<&'a str>) -> Self {
+        let mut d = CallControlDraft::default();
+        for field in Field::ALL {
+            *d.slot(field) = get(field);
+        }
+        d
+    }
+
+    fn slot(&mut self, field: Field) -> &mut Option<&'a str> {
+        match field {
+            Field::Stage => &mut self.stage,
+            Field::Source => &mut self.source,
+            Field::User => &mut self.user,
+            Field::Pass => &mut self.pass,
+            Field::AgentUser => &mut self.agent_user,
+            Field::CallId => &mut self.call_id,
+            Field::Ingroup => &mut self.ingroup,
+            Field::PhoneNumber => &mut self.phone_number,
+            Field::Status => &mut self.status,
+        }
+    }
+
+    /// The value given for `field`.
+    pub fn get(&self, field: Field) -> Option<&'a str> {
+        match field {
+            Field::Stage => self.stage,
+            Field::Source => self.source,
+            Field::User => self.user,
+            Field::Pass => self.pass,
+            Field::AgentUser => self.agent_user,
+            Field::CallId => self.call_id,
+            Field::Ingroup => self.ingroup,
+            Field::PhoneNumber => self.phone_number,
+            Field::Status => self.status,
+        }
+    }
+
+    /// The stage, when it is one of the three.
+    pub fn stage(&self) -> Option<Stage> {
+        self.stage.and_then(Stage::from_wire)
+    }
+
+    /// Every problem with the draft for `target`, in field order (empty
+    /// when valid).
+    ///
+    /// Without a valid stage, the other fields are still checked for
+    /// their characters and lengths, but not for being required or unused.
+    pub fn problems(&self, target: Target) -> Vec<FieldError> {
+        let stage = self.stage();
+        let credentials = self.user.is_some() || self.pass.is_some();
+        let mut out = Vec::new();
+        for field in Field::ALL {
+            let problem = match (self.get(field), stage) {
+                (Some(_), Some(s)) if s.ignores(field) => {
+                    let mut e = FieldError::new(field, FieldErrorKind::NotUsedByStage);
+                    e.stage = Some(s);
+                    Some(e)
+                }
+                (Some(v), _) => check(field, v, target).err(),
+                (None, _) if field == Field::Stage => Some(FieldError::new(field, FieldErrorKind::Missing)),
+                (None, Some(s)) if s.requires(field) => {
+                    let mut e = FieldError::new(field, FieldErrorKind::Missing);
+                    e.stage = Some(s);
+                    Some(e)
+                }
+                // The server needs all three credentials together.
+                (None, _) if credentials && matches!(field, Field::Source | Field::User | Field::Pass) => {
+                    Some(FieldError::new(field, FieldErrorKind::Missing))
+                }
+                (None, _) => None,
+            };
+            out.extend(problem);
+        }
+        out
+    }
+
+    /// Validates every field for `target`; on failure returns all problems
+    /// at once.
+    pub fn validate(&self, target: Target) -> Result<CallControlRequest, Vec<FieldError>> {
+        let problems = self.problems(target);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(CallControlRequest {
+            stage: self.stage().unwrap_or(Stage::IngroupTransfer),
+            values: Field::ALL.map(|f| if f == Field::Stage { None } else { self.get(f).map(String::from) }),
+        })
+    }
+}
+
+/// A validated `ra_call_control` request. Only validation makes one.
 ///
 /// Credentials (`source`, `user`, `pass`) are optional: a proxy that holds
-/// them may add them. `user` and `pass` go together.
+/// them may add them (all three together).
+///
+/// ```
+/// use vicidial_xfer::{CallControlDraft, Target};
+/// let req = CallControlDraft {
+///     stage: Some("EXTENSIONTRANSFER"),
+///     agent_user: Some("1028"),
+///     call_id: Some("Y0315201639000402027"),
+///     phone_number: Some("7275559999"),
+///     ..CallControlDraft::default()
+/// }
+/// .validate(Target::AnyVersion)
+/// .unwrap();
+/// assert_eq!(
+///     req.encode(),
+///     "agent_user=1028&function=ra_call_control&stage=EXTENSIONTRANSFER\
+///      &value=Y0315201639000402027&phone_number=7275559999"
+/// );
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct CallControlRequest {
+    stage: Stage,
+    /// Indexed by `Field as usize`; the stage slot stays `None`.
+    values: [Option<String>; Field::COUNT],
+}
+
+impl fmt::Debug for CallControlRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("CallControlRequest");
+        d.field("stage", &self.stage);
+        for field in Field::ALL.into_iter().filter(|f| *f != Field::Stage) {
+            let v = self.values[field as usize].as_deref();
+            d.field(field.param(), &if field == Field::Pass { v.map(|_| crate::redact::REDACTED) } else { v });
+        }
+        d.finish()
+    }
+}
+
+impl CallControlRequest {
+    /// The stage.
+    pub const fn stage(&self) -> Stage {
+        self.stage
+    }
+
+    /// The value of `field` exactly as it will be sent (the stage's wire
+    /// word for [`Field::Stage`]; `None` for the password: use
+    /// [`expose_password`](Self::expose_password)).
+    pub fn get(&self, field: Field) -> Option<&str> {
+        match field {
+            Field::Stage => Some(self.stage.wire()),
+            Field::Pass => None,
+            f => self.values[f as usize].as_deref(),
+        }
+    }
+
+    /// The password itself, for building the request. The only way out.
+    pub fn expose_password(&self) -> Option<&str> {
+        self.values[Field::Pass as usize].as_deref()
+    }
+
+    /// The call ID.
+    pub fn call_id(&self) -> &str {
+        self.values[Field::CallId as usize].as_deref().unwrap_or("")
+    }
+
+    /// What the action moves the call to: the in-group, the phone number,
+    /// or `None` for HANGUP.
+    pub fn target(&self) -> Option<&str> {
+        match self.stage {
+            Stage::IngroupTransfer => self.get(Field::Ingroup),
+            Stage::ExtensionTransfer => self.get(Field::PhoneNumber),
+            Stage::Hangup => None,
+        }
+    }
+
+    /// Whether the request carries credentials.
+    pub fn has_credentials(&self) -> bool {
+        [Field::Source, Field::User, Field::Pass].iter().any(|f| self.values[*f as usize].is_some())
+    }
+
+    /// This request with the credentials a proxy holds (validated like
+    /// every field; `Err` names the bad one).
+    pub fn with_credentials(&self, source: &str, user: &str, pass: &str, target: Target) -> Result<Self, FieldError> {
+        let mut out = self.clone();
+        for (field, value) in [(Field::Source, source), (Field::User, user), (Field::Pass, pass)] {
+            check(field, value, target)?;
+            out.values[field as usize] = Some(String::from(value));
+        }
+        Ok(out)
+    }
+
+    /// The request as `application/x-www-form-urlencoded`, usable as a GET
+    /// query (after `?`) or a POST body. Parameter order is fixed: `source,
+    /// user, pass, agent_user, function, stage, value, ingroup_choices,
+    /// phone_number, status`; absent parameters are left out; a `+` is sent
+    /// as `%2B` (a raw `+` decodes to a space, which the server deletes).
+    pub fn encode(&self) -> String {
+        self.encode_with(self.expose_password())
+    }
+
+    /// The same encoding with the password replaced by [`MASK`], for
+    /// previews and logs.
+    pub fn encode_masked(&self) -> String {
+        self.encode_with(self.expose_password().map(|_| MASK))
+    }
+
+    fn encode_with(&self, pass: Option<&str>) -> String {
+        let mut out = String::with_capacity(160);
+        for field in Field::ALL {
+            let value = match field {
+                Field::Pass => pass,
+                Field::Stage => {
+                    put(&mut out, "function", FUNCTION);
+                    Some(self.stage.wire())
+                }
+                f => self.values[f as usize].as_deref(),
+            };
+            if let Some(v) = value {
+                put(&mut out, field.param(), v);
+            }
+        }
+        out
+    }
+}
+
+fn put(out: &mut String, key: &str, value: &str) {
+    if !out.is_empty() {
+        out.push('&');
+    }
+    out.push_str(key);
+    out.push('=');
+    // Validated values are mostly letters and digits: copy those as they
+    // are; anything else goes through form_urlencoded.
+    if value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*')) {
+        out.push_str(value);
+    } else {
+        out.extend(form_urlencoded::byte_serialize(value.as_bytes()));
+    }
+}
+
+/// Serializes with camelCase keys; the password as `[REDACTED]`: serde
+/// output is for display and logs, the wire form is
+/// [`CallControlRequest::encode`].
+#[cfg(feature = "serde")]
+impl serde::Serialize for CallControlRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for field in Field::ALL {
+            let value = if field == Field::Pass { self.expose_password().map(|_| crate::redact::REDACTED) } else { self.get(field) };
+            if let Some(v) = value {
+                map.serialize_entry(&field, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Deserializes the camelCase form (`stage`, `agentUser`, `callId`,
+/// `ingroup`, `phoneNumber`, ...), validated with the rules every version
+/// shares; the error is the first problem's message.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CallControlRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        struct Owned {
+            stage: Option<String>,
+            source: Option<String>,
+            user: Option<String>,
+            pass: Option<String>,
+            agent_user: Option<String>,
+            call_id: Option<String>,
+            ingroup: Option<String>,
+            phone_number: Option<String>,
+            status: Option<String>,
+        }
+        let o = Owned::deserialize(d)?;
+        let draft = CallControlDraft {
+            stage: o.stage.as_deref(),
+            source: o.source.as_deref(),
+            user: o.user.as_deref(),
+            pass: o.pass.as_deref(),
+            agent_user: o.agent_user.as_deref(),
+            call_id: o.call_id.as_deref(),
+            ingroup: o.ingroup.as_deref(),
+            phone_number: o.phone_number.as_deref(),
+            status: o.status.as_deref(),
+        };
+        draft.validate(Target::AnyVersion).map_err(|problems| {
+            let first = problems.first().map(FieldError::message).unwrap_or_default();
+            serde::de::Error::custom(first)
+        })
+    }
+}
+
+/// An INGROUPTRANSFER draft: [`CallControlDraft`] without `stage` and
+/// `phone_number`.
 ///
 /// ```
 /// use vicidial_xfer::TransferDraft;
@@ -38,32 +379,6 @@ pub const STAGE: &str = "INGROUPTRANSFER";
 ///      &value=Y0315201639000402027&ingroup_choices=SALESLINE"
 /// );
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
-pub struct TransferRequest {
-    /// `source`, if this client sends it.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
-    pub source: Option<Source>,
-    /// `user`, if this client sends credentials.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
-    pub user: Option<User>,
-    /// `pass`, if this client sends credentials.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
-    pub pass: Option<Password>,
-    /// The remote agent.
-    pub agent_user: AgentUser,
-    /// The live call.
-    pub call_id: CallId,
-    /// The destination in-group, or `DEFAULTINGROUP`.
-    pub ingroup: Ingroup,
-    /// The disposition; the server writes `RAXFER` when absent.
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
-    pub status: Option<Status>,
-}
-
-/// Unvalidated request fields, as they arrive from a form or another
-/// language. `None` means "not given".
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct TransferDraft<'a> {
     /// `source`.
@@ -84,133 +399,36 @@ pub struct TransferDraft<'a> {
 
 impl fmt::Debug for TransferDraft<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TransferDraft")
-            .field("source", &self.source)
-            .field("user", &self.user)
-            .field("pass", &self.pass.map(|_| crate::redact::REDACTED))
-            .field("agent_user", &self.agent_user)
-            .field("call_id", &self.call_id)
-            .field("ingroup", &self.ingroup)
-            .field("status", &self.status)
-            .finish()
+        fmt::Debug::fmt(&self.call_control(), f)
     }
 }
 
 impl<'a> TransferDraft<'a> {
-    /// The value given for `field`.
-    pub fn get(&self, field: Field) -> Option<&'a str> {
-        match field {
-            Field::Source => self.source,
-            Field::User => self.user,
-            Field::Pass => self.pass,
-            Field::AgentUser => self.agent_user,
-            Field::CallId => self.call_id,
-            Field::Ingroup => self.ingroup,
-            Field::Status => self.status,
+    /// The same draft as a [`CallControlDraft`] with stage INGROUPTRANSFER.
+    pub fn call_control(&self) -> CallControlDraft<'a> {
+        CallControlDraft {
+            stage: Some(Stage::IngroupTransfer.wire()),
+            source: self.source,
+            user: self.user,
+            pass: self.pass,
+            agent_user: self.agent_user,
+            call_id: self.call_id,
+            ingroup: self.ingroup,
+            phone_number: None,
+            status: self.status,
         }
     }
 
-    /// Every problem with the draft, in field order (empty when valid).
-    pub fn problems(&self) -> Vec<FieldError> {
-        let mut out = Vec::new();
-        for field in Field::ALL {
-            match self.get(field) {
-                Some(v) => {
-                    if let Err(e) = check(field, v) {
-                        out.push(e);
-                    }
-                }
-                None => {
-                    let required = match field {
-                        Field::AgentUser | Field::CallId | Field::Ingroup => true,
-                        Field::User => self.pass.is_some(),
-                        Field::Pass => self.user.is_some(),
-                        Field::Source | Field::Status => false,
-                    };
-                    if required {
-                        out.push(FieldError::new(field, FieldErrorKind::Missing));
-                    }
-                }
-            }
-        }
-        out
+    /// Validates with the rules every supported version shares.
+    pub fn validate(&self) -> Result<CallControlRequest, Vec<FieldError>> {
+        self.call_control().validate(Target::AnyVersion)
     }
 
-    /// Validates every field; on failure returns all problems at once.
-    pub fn validate(&self) -> Result<TransferRequest, Vec<FieldError>> {
-        let problems = self.problems();
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Ok(self.checked())
-    }
-
-    /// The request, for a draft whose [`problems`](Self::problems) the
-    /// caller has already found empty (so it is not computed twice).
-    pub(crate) fn checked(&self) -> TransferRequest {
-        let ok = |field: Field| self.get(field).map(String::from);
-        TransferRequest {
-            source: ok(Field::Source).map(Source::trusted),
-            user: ok(Field::User).map(User::trusted),
-            pass: ok(Field::Pass).map(Password::trusted),
-            agent_user: AgentUser::trusted(ok(Field::AgentUser).unwrap_or_default()),
-            call_id: CallId::trusted(ok(Field::CallId).unwrap_or_default()),
-            ingroup: Ingroup::trusted(ok(Field::Ingroup).unwrap_or_default()),
-            status: ok(Field::Status).map(Status::trusted),
-        }
+    /// Validates for `target`.
+    pub fn validate_for(&self, target: Target) -> Result<CallControlRequest, Vec<FieldError>> {
+        self.call_control().validate(target)
     }
 }
 
-/// How the password appears in [`TransferRequest::encode_masked`].
-pub const MASK: &str = "********";
-
-impl TransferRequest {
-    /// The request as `application/x-www-form-urlencoded`, usable as a GET
-    /// query (after `?`) or a POST body. Parameter order is fixed: `source,
-    /// user, pass, agent_user, function, stage, value, ingroup_choices,
-    /// status`; absent optional parameters are left out.
-    pub fn encode(&self) -> String {
-        self.encode_with(self.pass.as_ref().map(Password::expose))
-    }
-
-    /// The same encoding with the password replaced by [`MASK`], for
-    /// previews and logs.
-    pub fn encode_masked(&self) -> String {
-        self.encode_with(self.pass.as_ref().map(|_| MASK))
-    }
-
-    fn encode_with(&self, pass: Option<&str>) -> String {
-        let mut out = String::with_capacity(160);
-        let mut put = |k: &str, v: Option<&str>| {
-            if let Some(v) = v {
-                if !out.is_empty() {
-                    out.push('&');
-                }
-                out.push_str(k);
-                out.push('=');
-                // Validated values are mostly letters and digits: copy those
-                // as they are; anything else goes through form_urlencoded.
-                if v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*')) {
-                    out.push_str(v);
-                } else {
-                    out.extend(form_urlencoded::byte_serialize(v.as_bytes()));
-                }
-            }
-        };
-        put("source", self.source.as_ref().map(Source::as_str));
-        put("user", self.user.as_ref().map(User::as_str));
-        put("pass", pass);
-        put("agent_user", Some(self.agent_user.as_str()));
-        put("function", Some(FUNCTION));
-        put("stage", Some(STAGE));
-        put("value", Some(self.call_id.as_str()));
-        put("ingroup_choices", Some(self.ingroup.as_str()));
-        put("status", self.status.as_ref().map(Status::as_str));
-        out
-    }
-
-    /// Whether the request carries any of `source`, `user`, `pass`.
-    pub fn has_credentials(&self) -> bool {
-        self.source.is_some() || self.user.is_some() || self.pass.is_some()
-    }
-}
+/// The old name of a validated INGROUPTRANSFER request.
+pub type TransferRequest = CallControlRequest;

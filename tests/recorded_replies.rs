@@ -7,7 +7,18 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use serde_json::Value;
-use vicidial_xfer::{parse_reply, AuthReason, Reply, TransferLog, Transport};
+use vicidial_xfer::client::Response;
+use vicidial_xfer::{parse_reply, AuthReason, Reply, Stage, TransferLog, Transport};
+
+/// Every file of api.php / non_agent_api.php recordings.
+const SERVER_FILES: [&str; 6] = [
+    "real-2.14-82.jsonl",
+    "real-2.14-82-more.jsonl",
+    "stages-2.14-82.jsonl",
+    "edge-2.14-82.jsonl",
+    "strict-2.14-82.jsonl",
+    "nonagent-2.14-82.jsonl",
+];
 
 const CALL: &str = "Y0315201639000402027";
 /// Stands in for a recorded password in leak checks.
@@ -150,9 +161,9 @@ fn strict_sql_success_with_http_500_is_not_a_success() {
     let sc = shared("real-2.14-82-more.jsonl").into_iter().find(|s| s["name"] == "13a_strict_success_IN").unwrap();
     let status = sc["http_status"].as_u64().unwrap() as u16;
     assert_eq!(status, 500);
-    let outcome = TransferLog::new().conclude(CALL, Transport::Response { status, body: sc["reply"].as_str().unwrap() }, None);
+    let outcome = TransferLog::new().conclude(Stage::IngroupTransfer, CALL, Transport::Response(Response::new(status, sc["reply"].as_str().unwrap())), None);
     assert!(!outcome.ok);
-    assert_eq!(outcome.code, "HTTP_ERROR");
+    assert_eq!(outcome.code, "SUCCESS_NOT_COMPLETED");
     assert!(outcome.outcome_unknown);
 }
 
@@ -163,14 +174,14 @@ fn recorded_http_status_decides_success_for_every_scenario() {
             let status = sc["http_status"].as_u64().unwrap() as u16;
             let body = sc["reply"].as_str().unwrap();
             let call = sc["name"].as_str().unwrap();
-            let outcome = TransferLog::new().conclude(call, Transport::Response { status, body }, None);
+            let outcome = TransferLog::new().conclude(Stage::IngroupTransfer, call, Transport::Response(Response::new(status, body)), None);
             let expect_ok = status == 200 && parse_reply(body).code() == "TRANSFERRED";
             assert_eq!(outcome.ok, expect_ok, "{file}: {call}");
             if let Some(pass) = password(&sc).filter(|p| !p.is_empty()) {
                 let marked = body.replace(&pass, MARK);
-                let transport = Transport::Response { status, body: &marked };
+                let transport = Transport::Response(Response::new(status, &marked));
                 for secret in [None, Some(MARK)] {
-                    let shown = format!("{:?}", TransferLog::new().conclude(call, transport, secret));
+                    let shown = format!("{:?}", TransferLog::new().conclude(Stage::IngroupTransfer, call, transport, secret));
                     assert!(!shown.contains(MARK), "{file}: {call} outcome leaks the password: {shown}");
                 }
             }
@@ -182,6 +193,139 @@ fn recorded_http_status_decides_success_for_every_scenario() {
 fn auth_error_raw_text_keeps_user_and_reason_but_not_password_or_sql() {
     let sc = shared("real-2.14-82.jsonl").into_iter().find(|s| s["name"] == "bad_password").unwrap();
     let body = sc["reply"].as_str().unwrap();
-    let outcome = TransferLog::new().conclude(CALL, Transport::Response { status: 200, body }, None);
+    let outcome = TransferLog::new().conclude(Stage::IngroupTransfer, CALL, Transport::Response(Response::new(200, body)), None);
     assert_eq!(outcome.raw.as_deref(), Some("ERROR: Invalid Username/Password: |6666|[REDACTED]|0|1|BAD|\n"));
+}
+
+/// The parameters a scenario sent (query, then a form body).
+fn params(sc: &Value) -> Vec<(String, String)> {
+    let mut text = sc["query"].as_str().unwrap_or("").to_string();
+    if !sc["content_type_sent"].as_str().unwrap_or("").starts_with("multipart/") {
+        text.push('&');
+        text.push_str(sc["body"].as_str().unwrap_or(""));
+    }
+    form_urlencoded::parse(text.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// The sequence a scenario belongs to (`twice_*`, `lockout_*`, `seqN_*`):
+/// only its first member ran from a fresh seed.
+fn sequence(name: &str) -> Option<&str> {
+    if name.starts_with("twice_") || name.starts_with("lockout_") {
+        return name.split('_').next();
+    }
+    let (head, _) = name.split_once('_')?;
+    (head.starts_with("seq") && head.len() > 3 && head[3..].bytes().all(|b| b.is_ascii_digit())).then_some(head)
+}
+
+/// The ground truth: across EVERY recorded api.php request, the outcome is
+/// `ok` exactly when the database shows the server queued a manager action
+/// for that request (a Redirect or Hangup row appeared), and a success
+/// echoes the agent user and call ID that were sent.
+#[test]
+fn ok_is_true_exactly_when_the_server_queued_the_action_in_every_recording() {
+    let mut checked = 0;
+    let mut with_effects = 0;
+    for file in SERVER_FILES {
+        let mut group: Option<String> = None;
+        let mut manager_before = String::new();
+        for sc in shared(file) {
+            let name = sc["name"].as_str().unwrap();
+            let seq = sequence(name).map(String::from);
+            if seq.is_none() || seq != group {
+                manager_before.clear();
+            }
+            group = seq;
+            let manager_after = sc["db_effects"]["manager"].as_str().map(String::from);
+            let path = sc["path"].as_str().unwrap_or("/agc/api.php");
+            let p = params(&sc);
+            let get = |k: &str| p.iter().rev().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
+            let stage = get("stage").and_then(Stage::from_wire);
+            if path == "/agc/api.php" && get("function") == Some("ra_call_control") {
+                let status = sc["http_status"].as_u64().unwrap() as u16;
+                let body = sc["reply"].as_str().unwrap();
+                let stage = stage.unwrap_or(Stage::IngroupTransfer);
+                let call = get("value").unwrap_or("");
+                let outcome = TransferLog::new().conclude(stage, call, Transport::Response(Response::new(status, body)), None);
+                assert_ne!(outcome.code, "UNRECOGNIZED", "{file}: {name}: {body:?}");
+                if let Some(after) = &manager_after {
+                    let queued = after.len() > manager_before.len();
+                    assert_eq!(outcome.ok, queued, "{file}: {name}: ok={} but the server queued {queued}: {body:?}", outcome.ok);
+                    with_effects += 1;
+                }
+                if outcome.ok {
+                    let (agent, call_id) = match outcome.reply.as_ref().unwrap() {
+                        Reply::Transferred { agent_user, call_id, .. } | Reply::Hungup { agent_user, call_id } => (agent_user, call_id),
+                        other => panic!("{file}: {name}: ok with {other:?}"),
+                    };
+                    assert_eq!(Some(agent.as_str()), get("agent_user"), "{file}: {name}");
+                    assert_eq!(Some(call_id.as_str()), get("value"), "{file}: {name}");
+                }
+                // Reply lines echo only request values (a password 1234 may
+                // match digits of an echoed number); the others must not show it.
+                let echoes_request = !matches!(
+                    outcome.reply,
+                    Some(Reply::InvalidCredentials { .. } | Reply::Unrecognized { .. } | Reply::ServerError { .. } | Reply::SuccessNotCompleted { .. })
+                );
+                if let Some(pass) = get("pass").filter(|p| p.len() >= 4 && !echoes_request) {
+                    let marked = body.replace(pass, MARK);
+                    let o = TransferLog::new().conclude(stage, call, Transport::Response(Response::new(status, &marked)), None);
+                    let shown = format!("{o:?} {}", serde_json::to_string(&o).unwrap());
+                    assert!(!shown.contains(MARK), "{file}: {name} leaks the password: {shown}");
+                }
+                checked += 1;
+            }
+            if let Some(after) = manager_after {
+                manager_before = after;
+            }
+        }
+    }
+    // The counts of the files in tests/recordings/ (a new recording raises them).
+    assert_eq!((checked, with_effects), (76, 48), "ra_call_control recordings read, and those with database effects");
+}
+
+/// Every reply recorded in the new files parses to a known code.
+#[test]
+fn every_stage_edge_strict_and_sequence_reply_is_understood() {
+    let cases: [(&str, &str, &str); 12] = [
+        ("stages-2.14-82.jsonl", "hangup_success_out", "HUNGUP"),
+        ("stages-2.14-82.jsonl", "twice_hangup_second", "NO_ACTIVE_CALL"),
+        ("stages-2.14-82.jsonl", "ext_success_phone", "TRANSFERRED"),
+        ("stages-2.14-82.jsonl", "ext_phone_empty", "PHONE_NUMBER_NOT_VALID"),
+        ("stages-2.14-82.jsonl", "ext_phone_one_char", "PHONE_NUMBER_NOT_VALID"),
+        ("stages-2.14-82.jsonl", "hangup_stage_lowercase", "STAGE_NOT_VALID"),
+        ("stages-2.14-82.jsonl", "default_call_029_in_nodefault", "INGROUP_NOT_VALID"),
+        ("edge-2.14-82.jsonl", "edge_all_missing", "NOT_VALID"),
+        ("edge-2.14-82.jsonl", "edge_no_credentials", "INVALID_CREDENTIALS"),
+        ("edge-2.14-82.jsonl", "edge_stage_html", "STAGE_NOT_VALID"),
+        ("strict-2.14-82.jsonl", "strict_success_out", "TRANSFERRED"),
+        ("nonagent-2.14-82.jsonl", "seq3_02_xfer_other_agents_call", "HUNGUP"),
+    ];
+    for (file, name, code) in cases {
+        let sc = shared(file).into_iter().find(|s| s["name"] == name).unwrap_or_else(|| panic!("{file}: {name}"));
+        let reply = parse_reply(sc["reply"].as_str().unwrap());
+        assert_eq!(reply.code(), code, "{file}: {name}");
+    }
+    let ext = shared("stages-2.14-82.jsonl").into_iter().find(|s| s["name"] == "ext_phone_empty").unwrap();
+    assert_eq!(parse_reply(ext["reply"].as_str().unwrap()), Reply::PhoneNumberNotValid { phone_number: String::new() });
+    let phone = shared("stages-2.14-82.jsonl").into_iter().find(|s| s["name"] == "ext_success_phone").unwrap();
+    assert!(matches!(parse_reply(phone["reply"].as_str().unwrap()), Reply::Transferred { phone_number: Some(ref n), .. } if n == "7275559999"));
+}
+
+/// non_agent_api.php's login error echoes the password too: redaction
+/// removes it, and the core never mistakes its replies for call control.
+#[test]
+fn non_agent_api_replies_are_never_call_control_and_never_leak_the_password() {
+    for sc in shared("nonagent-2.14-82.jsonl") {
+        if sc["path"].as_str() != Some("/vicidial/non_agent_api.php") {
+            continue;
+        }
+        let body = sc["reply"].as_str().unwrap();
+        let reply = parse_reply(body);
+        assert!(!reply.is_success(), "{}", sc["name"]);
+        let p = params(&sc);
+        if let Some((_, pass)) = p.iter().find(|(k, _)| k == "pass").filter(|(_, v)| v.len() >= 6) {
+            let shown = vicidial_xfer::redact::redact(body, None, 4096);
+            assert!(!shown.contains(pass.as_str()), "{}: {shown}", sc["name"]);
+        }
+    }
 }

@@ -25,13 +25,14 @@ fn finds_the_line_inside_a_debug_html_page() {
 }
 
 #[test]
-fn a_fatal_error_after_success_is_a_server_error() {
+fn a_fatal_error_after_success_means_the_success_did_not_complete() {
     let body = format!("{OK}\n<br />\n<b>Fatal error</b>:  Uncaught mysqli_sql_exception: Incorrect integer value: '' for column `man_id` in /var/www/html/agc/api.php:3504\n");
     let r = parse_reply(&body);
-    assert_eq!(r.code(), "SERVER_ERROR");
+    assert_eq!(r.code(), "SUCCESS_NOT_COMPLETED");
     assert!(!r.is_success());
     let text = format!("{OK}\nPHP Fatal error:  Uncaught mysqli_sql_exception: x in /var/www/html/agc/api.php:1\n");
-    assert_eq!(parse_reply(&text).code(), "SERVER_ERROR");
+    assert_eq!(parse_reply(&text).code(), "SUCCESS_NOT_COMPLETED");
+    assert_eq!(parse_reply(&format!("Fatal error: x\n{OK}")).code(), "SERVER_ERROR", "a fatal error before the line");
 }
 
 #[test]

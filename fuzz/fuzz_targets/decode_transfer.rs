@@ -1,7 +1,8 @@
-//! decode_transfer on arbitrary text.
+//! decode_call_control on arbitrary text, for every stage and version (the
+//! first byte picks the target version), and decode_transfer.
 //!
 //! Properties checked on every input:
-//! 1. `decode_transfer` never panics (valid UTF-8 as is, anything else lossily).
+//! 1. decoding never panics (valid UTF-8 as is, anything else lossily).
 //! 2. When it decodes, re-encoding and decoding again gives the identical
 //!    request, and the encoding is a fixed point (encode(decode(encode(r)))
 //!    == encode(r)); the masked encoding never contains the password's
@@ -12,30 +13,45 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use vicidial_xfer::decode::{decode_transfer, Param, MAX_INPUT};
+use vicidial_xfer::decode::{decode_call_control, decode_transfer, Param, MAX_INPUT};
 use vicidial_xfer::request::MASK;
+use vicidial_xfer::{ServerVersion, Stage, Target};
+
+const TARGETS: [Target; 6] = [
+    Target::AnyVersion,
+    Target::Version(ServerVersion::new(12, 47)),
+    Target::Version(ServerVersion::new(14, 67)),
+    Target::Version(ServerVersion::new(14, 72)),
+    Target::Version(ServerVersion::new(14, 75)),
+    Target::Version(ServerVersion::NEWEST),
+];
 
 fuzz_target!(|data: &[u8]| {
-    let input = match std::str::from_utf8(data) {
+    let Some((&pick, rest)) = data.split_first() else { return };
+    let target = TARGETS[usize::from(pick) % TARGETS.len()];
+    let input = match std::str::from_utf8(rest) {
         Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(data),
+        Err(_) => String::from_utf8_lossy(rest),
     };
-    match decode_transfer(&input) {
+    if let Ok(r) = decode_transfer(&input) {
+        assert_eq!(r.stage(), Stage::IngroupTransfer);
+    }
+    match decode_call_control(&input, target) {
         Ok(request) => {
             assert!(input.len() <= MAX_INPUT);
             let encoded = request.encode();
-            let again = decode_transfer(&encoded)
+            let again = decode_call_control(&encoded, target)
                 .unwrap_or_else(|e| panic!("re-encoded request does not decode: {encoded:?}: {e:?}"));
             assert_eq!(again, request, "decode(encode(r)) != r for {encoded:?}");
             assert_eq!(again.encode(), encoded, "encoding is not a fixed point");
             let masked = request.encode_masked();
-            if let Some(pass) = &request.pass {
+            if let Some(pass) = request.expose_password() {
                 assert!(masked.contains(MASK));
-                let wire: String = form_encode(pass.expose());
-                if pass.expose().len() >= 4 {
+                let wire: String = form_encode(pass);
+                if pass.len() >= 4 {
                     assert!(!masked.contains(&format!("pass={wire}")), "masked encoding shows the password");
+                    assert!(!format!("{request:?}").contains(pass), "Debug shows the password");
                 }
-                assert_eq!(format!("{pass:?}"), "Password([REDACTED])");
             }
         }
         Err(errors) => {

@@ -17,7 +17,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use vicidial_xfer::redact::{redact, REDACTED};
-use vicidial_xfer::reply::{parse_reply, Reply, MAX_EXCERPT, MAX_FIELD};
+use vicidial_xfer::reply::{parse_reply, parse_reply_with_secret, Reply, MAX_EXCERPT, MAX_FIELD};
 
 /// The longest fixed text of a message plus three fields (NotValid).
 const MESSAGE_BOUND: usize = 3 * MAX_FIELD + 128;
@@ -63,7 +63,11 @@ fn texts(r: &Reply) -> Vec<(&'static str, &str)> {
             f!("function", function);
             f!("user_group", user_group);
         }
-        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } => f!("excerpt", excerpt),
+        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } | Reply::Translated { excerpt } => f!("excerpt", excerpt),
+        Reply::SuccessNotCompleted { line, excerpt, .. } => {
+            out.push(("line", line.as_str()));
+            out.push(("excerpt", excerpt.as_str()));
+        }
         Reply::ApiNotActive | Reply::EmptyReply => {}
     }
     out
@@ -187,7 +191,7 @@ fuzz_target!(|data: &[u8]| {
     if neutral.contains(pass.as_str()) {
         return;
     }
-    let reply = parse_reply(&with_p).without_secret(Some(&pass));
+    let reply = parse_reply_with_secret(&with_p, Some(&pass));
     for (name, v) in texts(&reply) {
         assert!(!leaks(v, &pass), "field {name} keeps the password {pass:?}: {v:?}");
     }

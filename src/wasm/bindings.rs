@@ -1,81 +1,132 @@
-//! The exports: convert JavaScript arguments, call the core, return
-//! results as JSON text.
+//! The exports: a request crosses as ONE JSON object text (by name), results
+//! come back as JSON text; options as plain arguments.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
-use crate::decode::decode_transfer;
+use super::convert::{binding_issue, decode_issues, field_issue, js_key, outcome_json, reply_json, request_json};
+use super::json::{array, Json};
+use super::reader::{read, Fields};
+use crate::client::{NotSent, Outcome, Response, TransferLog, Transport};
+use crate::decode::{decode_call_control, decode_transfer, DecodeError, DecodeErrorKind, Param};
+use crate::fields::Field;
 use crate::redact::redact;
-use crate::reply::{parse_reply, MAX_EXCERPT};
-use crate::client::{TransferLog, Transport};
-use super::convert::{issues_json, outcome_json, reply_json, Issue, OwnedDraft};
-use super::json::Json;
+use crate::reply::{parse_reply_with_secret, MAX_EXCERPT};
+use crate::request::CallControlDraft;
+use crate::stage::Stage;
+use crate::version::Target;
 
-/// `buildTransfer(req)` and `validateTransfer(req)`. The request's fields
-/// come as the wrapper passes them: `source, user, pass, agentUser, callId,
-/// ingroup, status` (strings or undefined) and a bitmask of the fields that
-/// held something else. Returns JSON: with `validate_only`, every problem
-/// (`[]` when valid); otherwise `{ query, body, preview }`, or `{ issues }`
-/// (the wrapper throws an `Error` carrying them).
-#[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn build(
-    source: Option<String>,
-    user: Option<String>,
-    pass: Option<String>,
-    agent_user: Option<String>,
-    call_id: Option<String>,
-    ingroup: Option<String>,
-    status: Option<String>,
-    not_strings: u32,
-    validate_only: bool,
-) -> String {
-    let owned = OwnedDraft::new([source, user, pass, agent_user, call_id, ingroup, status], not_strings);
-    let issues = owned.issues();
-    if validate_only {
-        return issues_json(&issues);
+/// `{"versionError":{"code","message"}}` or the target.
+fn target(server_version: Option<String>) -> Result<Target, String> {
+    Target::parse(server_version.as_deref()).map_err(|e| {
+        let inner = Json::object().str("code", e.code()).str("message", e.message()).end();
+        Json::object().raw("versionError", &inner).end()
+    })
+}
+
+fn not_a_string(field: Field) -> String {
+    let mut message = String::from(field.label());
+    message.push_str(" must be a string (users and call IDs are text: \"1028\", not 1028)");
+    binding_issue(js_key(field), "NOT_A_STRING", &message)
+}
+
+fn unknown_field(key: &str, fixed_stage: bool) -> String {
+    let mut message = String::from(key);
+    message.push_str(if fixed_stage {
+        " is set by this function: use callControl / validateCallControl / buildCallControl to choose the stage"
+    } else {
+        " is not a request field (stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status)"
+    });
+    binding_issue(key, "UNKNOWN_FIELD", &message)
+}
+
+/// Every problem of `fields` (wrong types and unknown keys first), and the
+/// draft when there is none.
+fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Vec<String>, Option<crate::CallControlRequest>) {
+    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k, false)).collect();
+    let stage_given = fields.get(Field::Stage).is_some() || !fields.is_string_or_absent(Field::Stage);
+    if fixed_stage.is_some() && stage_given {
+        issues.push(unknown_field("stage", true));
     }
-    // `issues` holds the draft's problems (and wrong types): empty means valid.
+    let wrong_type = |f: &Field| !(fields.is_string_or_absent(*f) || fixed_stage.is_some() && *f == Field::Stage);
+    issues.extend(Field::ALL.into_iter().filter(wrong_type).map(not_a_string));
+    let draft = CallControlDraft::from_fn(|f| if f == Field::Stage { fixed_stage.or(fields.get(f)) } else { fields.get(f) });
+    let problems = draft.problems(target);
+    issues.extend(problems.iter().filter(|p| fields.is_string_or_absent(p.field)).map(field_issue));
     if !issues.is_empty() {
-        return Json::object().raw("issues", &issues_json(&issues)).end();
+        return (issues, None);
     }
-    let req = owned.draft().checked();
-    let body = req.encode();
-    Json::object().str("query", &body).str("body", &body).str("preview", &req.encode_masked()).end()
+    match draft.validate(target) {
+        Ok(req) => (issues, Some(req)),
+        Err(problems) => (problems.iter().map(field_issue).collect(), None),
+    }
 }
 
-/// `decodeTransfer(encoded)`: JSON `{ ok: true, request }` or `{ ok: false, issues }`.
+/// `validateCallControl` / `buildCallControl` and their shorthands.
+/// `request`: the request as one JSON object text; `fixed_stage`: the
+/// stage a shorthand sets (then a `stage` key is refused); returns, as
+/// JSON, the issues (`validate_only`) or `{ stage, query, body, preview }`
+/// or `{ issues }`, or `{ versionError }` for an unusable `server_version`.
+#[wasm_bindgen(js_name = callControl)]
+pub fn call_control(request: &str, fixed_stage: Option<String>, server_version: Option<String>, validate_only: bool) -> String {
+    let target = match target(server_version) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let Some(fields) = read(request) else {
+        return binding_issue("input", "NOT_AN_OBJECT", "the request must be an object");
+    };
+    let (issues, req) = check(&fields, fixed_stage.as_deref(), target);
+    if validate_only {
+        return array(issues.into_iter());
+    }
+    match req {
+        Some(req) => {
+            let body = req.encode();
+            Json::object()
+                .str("stage", req.stage().wire())
+                .str("query", &body)
+                .str("body", &body)
+                .str("preview", &req.encode_masked())
+                .end()
+        }
+        None => Json::object().raw("issues", &array(issues.into_iter())).end(),
+    }
+}
+
+/// `decodeCallControl(encoded, { serverVersion })`: `{ ok: true, request }`
+/// (with the real password: a proxy forwards it) or `{ ok: false, issues }`.
+/// `stage`: the one stage a shorthand (`decodeTransfer`) accepts.
 #[wasm_bindgen]
-pub fn decode(encoded: &str) -> String {
-    match decode_transfer(encoded) {
-        Ok(r) => {
-            // Unlike the core's serde form, this carries the real password:
-            // a proxy must forward it (or refuse it).
-            let request = Json::object()
-                .opt_str("source", r.source.as_ref().map(|v| v.as_str()))
-                .opt_str("user", r.user.as_ref().map(|v| v.as_str()))
-                .opt_str("pass", r.pass.as_ref().map(|v| v.expose()))
-                .str("agentUser", r.agent_user.as_str())
-                .str("callId", r.call_id.as_str())
-                .str("ingroup", r.ingroup.as_str())
-                .opt_str("status", r.status.as_ref().map(|v| v.as_str()))
-                .end();
-            Json::object().bool("ok", true).raw("request", &request).end()
+pub fn decode(encoded: &str, server_version: Option<String>, stage: Option<String>) -> String {
+    let target = match target(server_version) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let only = stage.as_deref().and_then(Stage::from_wire);
+    let decoded = match (only, target) {
+        (Some(Stage::IngroupTransfer), Target::AnyVersion) => decode_transfer(encoded),
+        _ => decode_call_control(encoded, target),
+    };
+    let decoded = match decoded {
+        Ok(r) if only.is_some_and(|s| s != r.stage()) => {
+            Err(alloc::vec![DecodeError { param: Param::Field(Field::Stage), kind: DecodeErrorKind::UnsupportedStage }])
         }
-        Err(errors) => {
-            let issues: Vec<Issue<'_>> = errors.iter().map(Issue::from_decode).collect();
-            Json::object().bool("ok", false).raw("issues", &issues_json(&issues)).end()
-        }
+        other => other,
+    };
+    match decoded {
+        Ok(r) => Json::object().bool("ok", true).raw("request", &request_json(&r, true)).end(),
+        Err(errors) => Json::object().bool("ok", false).raw("issues", &decode_issues(&errors)).end(),
     }
 }
 
-/// `parseReply(body, { secret })`: JSON `{ ok, message, raw, code, ...fields }`.
+/// `parseReply(body, { secret })`: `{ ok, message, raw, code, ...fields }`.
 #[wasm_bindgen]
 pub fn parse(body: &str, secret: Option<String>) -> String {
     let secret = secret.as_deref();
-    let reply = parse_reply(body).without_secret(secret);
+    let reply = parse_reply_with_secret(body, secret);
     let obj = Json::object()
         .bool("ok", reply.is_success())
         .str("message", &reply.message())
@@ -95,19 +146,63 @@ pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<f64>) 
     Ok(redact(body, secret.as_deref(), max))
 }
 
-/// `conclude(callId, httpStatus, body, secret, earlier)`: what a response
-/// to a transfer of `call_id` means, as the outcome JSON (`{ ok, code,
-/// message, outcomeUnknown, likelyAlreadyTransferred, httpStatus, reply,
-/// raw }`). The JavaScript client does the fetch and keeps the memory of
-/// calls it may already have moved (`earlier`); nothing is kept here
-/// between calls, so no failure of one call can affect the next.
+/// How the JavaScript fetch ended (`conclude`'s `transport`).
+const RESPONSE: u8 = 0;
+const TIMEOUT: u8 = 1;
+#[allow(dead_code)]
+const NETWORK: u8 = 2;
+const ABORTED: u8 = 3;
+const NOT_SENT_ABORTED: u8 = 4;
+const NOT_SENT_REFUSED: u8 = 5;
+const NOT_SENT_INVALID_URL: u8 = 6;
+/// A browser's opaque redirect: a 3xx whose status it hides.
+const OPAQUE_REDIRECT: u8 = 7;
+
+/// What an attempt came to, as the outcome JSON. The JavaScript client does
+/// the fetch and keeps the memory of the calls it may have acted on
+/// (`earlier`: that attempt's stage); nothing is kept here between calls,
+/// so no failure of one call can affect the next.
 #[wasm_bindgen]
-pub fn conclude(call_id: &str, status: u16, body: &str, secret: Option<String>, earlier: bool) -> String {
+#[allow(clippy::too_many_arguments)]
+pub fn conclude(
+    stage: &str,
+    call_id: &str,
+    transport: u8,
+    status: u16,
+    body: &str,
+    secret: Option<String>,
+    earlier: Option<String>,
+    proxy_error: Option<String>,
+    retry_after: Option<u32>,
+    replayed: bool,
+) -> String {
+    let stage = Stage::from_wire(stage).unwrap_or(Stage::IngroupTransfer);
     let mut log = TransferLog::new();
-    if earlier {
-        // The core's log remembers a call after an outcome-unknown attempt.
-        log.conclude(call_id, Transport::Timeout, None);
+    if let Some(earlier) = earlier.as_deref().and_then(Stage::from_wire) {
+        // The log remembers a call after an attempt whose outcome is unknown.
+        log.conclude(earlier, call_id, Transport::Timeout, None);
     }
-    let outcome = log.conclude(call_id, Transport::Response { status, body }, secret.as_deref());
-    outcome_json(&outcome)
+    let transport = match transport {
+        RESPONSE => Transport::Response(Response { status, body, proxy_error: proxy_error.as_deref(), retry_after, replayed }),
+        TIMEOUT => Transport::Timeout,
+        ABORTED => Transport::Aborted,
+        NOT_SENT_ABORTED => Transport::NotSent(NotSent::Aborted),
+        NOT_SENT_REFUSED => Transport::NotSent(NotSent::Refused),
+        NOT_SENT_INVALID_URL => Transport::NotSent(NotSent::InvalidUrl),
+        OPAQUE_REDIRECT => return outcome_json(&opaque_redirect(log.conclude(stage, call_id, Transport::Response(Response::new(300, "")), None))),
+        // NETWORK, and anything else.
+        _ => Transport::Network,
+    };
+    outcome_json(&log.conclude(stage, call_id, transport, secret.as_deref()))
+}
+
+/// The core's REDIRECTED outcome without the status a browser hides.
+fn opaque_redirect(mut o: Outcome) -> Outcome {
+    o.http_status = None;
+    o.reply = None;
+    o.raw = None;
+    o.message = String::from(
+        "The endpoint redirected (the browser hides where); redirects are never followed (they would carry the request elsewhere); fix the endpoint URL",
+    );
+    o
 }

@@ -8,20 +8,23 @@
 //! - the reply is read up to [`MAX_REPLY_BYTES`], then cut: `REPLY_TOO_LARGE`,
 //!   outcome unknown;
 //! - a proxy refusal (`X-Proxy-Error`) is `PROXY_REFUSED` with the proxy's
-//!   code ([`Sent::proxy_refusal`]); outcome unknown only for the codes where
+//!   code, reason and `Retry-After`; outcome unknown only for the codes where
 //!   the upstream may have acted;
 //! - `TIMEOUT`, `ABORTED` and `NETWORK_ERROR` are outcome unknown, except an
 //!   abort before sending. Browsers report a refused connection as any other
 //!   network failure, so it cannot be told apart here.
 //!
+//! Every outcome but REPLY_TOO_LARGE and an opaque redirect's comes from the
+//! core's [`TransferLog::conclude`].
+//!
 //! ```no_run
-//! # async fn demo(request: vicidial_xfer::TransferRequest) -> Result<(), vicidial_xfer::wasm::client::ClientError> {
+//! # async fn demo(request: vicidial_xfer::CallControlRequest) -> Result<(), vicidial_xfer::wasm::client::ClientError> {
 //! use vicidial_xfer::wasm::client::FetchClient;
 //! let client = FetchClient::new("https://proxy.example.com/agc/api.php")?
 //!     .header("Authorization", "Bearer <token>")?
 //!     .timeout_ms(10_000);
-//! let sent = client.transfer(&request, None).await;
-//! if sent.outcome.outcome_unknown { /* do not retry: check the call */ }
+//! let outcome = client.send(&request, None).await;
+//! if outcome.outcome_unknown { /* do not retry: check the call */ }
 //! # Ok(()) }
 //! ```
 
@@ -31,30 +34,21 @@ use alloc::vec::Vec;
 use core::cell::{Cell, RefCell};
 use core::fmt;
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, Response as HttpResponse};
 use js_sys::{Function, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal, ReadableStreamDefaultReader, RequestRedirect, ResponseType};
 
-use crate::client::{Outcome, TransferLog, Transport};
+use crate::client::{NotSent, Outcome, Response as Reply, TransferLog, Transport};
 use crate::redact::redact;
 use crate::reply::MAX_EXCERPT;
-use crate::request::TransferRequest;
+use crate::request::CallControlRequest;
 
 /// Replies are read up to this many bytes (as the proxy does).
 pub const MAX_REPLY_BYTES: usize = 256 * 1024;
 const DEFAULT_TIMEOUT_MS: u32 = 15_000;
-/// Proxy codes for which the upstream may have acted.
-const UPSTREAM_FAULTS: [&str; 6] = [
-    "UPSTREAM_TIMEOUT",
-    "UPSTREAM_BODY_TIMEOUT",
-    "UPSTREAM_CONNECTION_FAILED",
-    "UPSTREAM_HTTP_ERROR",
-    "UPSTREAM_SERVER_ERROR",
-    "UPSTREAM_REPLY_TOO_LARGE",
-];
 /// Headers the runtime sets itself or browsers silently drop, and Content-Type.
 const RESERVED_HEADERS: [&str; 22] = [
     "accept-charset", "accept-encoding", "access-control-request-headers", "access-control-request-method",
@@ -94,26 +88,6 @@ impl fmt::Display for ClientError {
 
 #[cfg(feature = "std")]
 impl std::error::Error for ClientError {}
-
-/// A proxy's refusal (`ERROR: proxy <CODE> - <detail>` with `X-Proxy-Error`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProxyRefusal {
-    /// The proxy's code (`RATE_LIMITED`, `UPSTREAM_TIMEOUT`, ...).
-    pub code: String,
-    /// The detail after the dash, redacted.
-    pub reason: String,
-    /// `Retry-After`, in seconds, when the proxy sent one.
-    pub retry_after: Option<u32>,
-}
-
-/// What one send came to: the outcome, and the proxy's refusal when its code is `PROXY_REFUSED`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sent {
-    /// The outcome (the core's [`Outcome`], plus the transport codes of this module).
-    pub outcome: Outcome,
-    /// Set when `outcome.code` is `PROXY_REFUSED`.
-    pub proxy_refusal: Option<ProxyRefusal>,
-}
 
 /// A client bound to one endpoint (VICIdial's `agc/api.php` with CORS, or the proxy).
 pub struct FetchClient {
@@ -180,37 +154,55 @@ impl FetchClient {
         Ok(self)
     }
 
-    fn remember_unknown(&self, call_id: &str) {
-        // The core's log remembers a call after an outcome-unknown attempt.
-        self.log.borrow_mut().conclude(call_id, Transport::Timeout, None);
-    }
-
-    /// Sends one transfer. Never retries; every failure is an outcome.
-    pub async fn transfer(&self, request: &TransferRequest, signal: Option<&AbortSignal>) -> Sent {
-        let call_id = request.call_id.as_str();
-        let secret = request.pass.as_ref().map(|p| p.expose());
-        let plain = |outcome| Sent { outcome, proxy_refusal: None };
-        if signal.is_some_and(AbortSignal::aborted) {
-            return plain(transport("ABORTED", "Aborted before sending: nothing was sent", false, None, None));
-        }
-        let sent = self.exchange(&request.encode(), secret, signal).await;
-        let sent = match sent {
-            Exchange::Failed(outcome) => plain(outcome),
-            Exchange::Refused(refusal, outcome) => Sent { outcome, proxy_refusal: Some(refusal) },
-            Exchange::Replied(status, body) => {
-                let transport = Transport::Response { status, body: &body };
-                return plain(self.log.borrow_mut().conclude(call_id, transport, secret));
-            }
+    /// Sends one request (any stage). Never retries; every failure is an outcome.
+    pub async fn send(&self, request: &CallControlRequest, signal: Option<&AbortSignal>) -> Outcome {
+        let (stage, call_id, secret) = (request.stage(), request.call_id(), request.expose_password());
+        let exchange = if signal.is_some_and(AbortSignal::aborted) {
+            Exchange::Ended(Transport::NotSent(NotSent::Aborted))
+        } else {
+            self.exchange(&request.encode(), signal).await
         };
-        if sent.outcome.outcome_unknown {
-            self.remember_unknown(call_id);
+        let mut log = self.log.borrow_mut();
+        match exchange {
+            Exchange::Ended(t) => log.conclude(stage, call_id, t, secret),
+            Exchange::Replied { status, body, proxy_error, retry_after, replayed } => {
+                let response = Reply { status, body: &body, proxy_error: proxy_error.as_deref(), retry_after, replayed };
+                log.conclude(stage, call_id, Transport::Response(response), secret)
+            }
+            Exchange::OpaqueRedirect => {
+                let mut o = log.conclude(stage, call_id, Transport::Response(Reply::new(300, "")), None);
+                o.http_status = None;
+                o.reply = None;
+                o.raw = None;
+                o.message = String::from("The endpoint redirected (the browser hides where); redirects are never followed (they would carry the request elsewhere); fix the endpoint URL");
+                o
+            }
+            Exchange::TooLarge { status, head } => {
+                // Remembered as an unknown outcome, as the core would.
+                log.conclude(stage, call_id, Transport::Timeout, None);
+                Outcome {
+                    ok: false,
+                    stage,
+                    code: "REPLY_TOO_LARGE",
+                    message: String::from("The reply is longer than 262144 bytes and was cut: it is not a VICIdial reply; the server may have acted: do not retry, check the call"),
+                    outcome_unknown: true,
+                    likely_already_transferred: false,
+                    likely_already_ended: false,
+                    http_status: Some(status),
+                    reply: None,
+                    raw: Some(redact(&head, secret, MAX_EXCERPT)),
+                    proxy_code: None,
+                    reason: None,
+                    retry_after: None,
+                    replayed: false,
+                }
+            }
         }
-        sent
     }
 
-    async fn exchange(&self, encoded: &str, secret: Option<&str>, signal: Option<&AbortSignal>) -> Exchange {
+    async fn exchange(&self, encoded: &str, signal: Option<&AbortSignal>) -> Exchange {
         let Ok(controller) = AbortController::new() else {
-            return Exchange::Failed(transport("NETWORK_ERROR", "AbortController is unavailable: nothing was sent", false, None, None));
+            return Exchange::Ended(Transport::NotSent(NotSent::InvalidUrl));
         };
         // 1 = timed out, 2 = aborted by the caller. Abort reasons reaching
         // gloo-net are always DOMExceptions (a string reason would trap it).
@@ -237,7 +229,7 @@ impl FetchClient {
         if let Some(s) = signal {
             let _ = s.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
         }
-        let result = self.fetch(encoded, &controller.signal(), secret, &why).await;
+        let result = self.fetch(encoded, &controller.signal(), &why).await;
         clear_timeout(timer);
         if let Some(s) = signal {
             let _ = s.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
@@ -245,7 +237,7 @@ impl FetchClient {
         result
     }
 
-    async fn fetch(&self, encoded: &str, signal: &AbortSignal, secret: Option<&str>, why: &Cell<u8>) -> Exchange {
+    async fn fetch(&self, encoded: &str, signal: &AbortSignal, why: &Cell<u8>) -> Exchange {
         let builder = if self.get {
             let mut url = self.endpoint.clone();
             url.push(if self.endpoint.contains('?') { '&' } else { '?' });
@@ -258,99 +250,55 @@ impl FetchClient {
         let builder = builder.redirect(RequestRedirect::Manual).abort_signal(Some(signal));
         let request = if self.get { builder.build() } else { builder.body(String::from(encoded)) };
         let Ok(request) = request else {
-            return Exchange::Failed(transport("NOT_CONNECTED", "The runtime refused to build the request: nothing was sent", false, None, None));
+            return Exchange::Ended(Transport::NotSent(NotSent::InvalidUrl));
         };
         let response = match request.send().await {
             Ok(r) => r,
-            Err(_) => return Exchange::Failed(failure(why.get(), None)),
+            Err(_) => return Exchange::Ended(failure(why.get())),
         };
-        let status = response.status();
-        if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
-            let status = (response.type_() != ResponseType::Opaqueredirect).then_some(status);
-            return Exchange::Failed(transport(
-                "REDIRECT",
-                "The endpoint answered with a redirect, which is never followed (it would re-send the request, password included, elsewhere); the server that answered may have acted: do not retry, check the call and the endpoint",
-                true,
-                status,
-                None,
-            ));
+        if response.type_() == ResponseType::Opaqueredirect {
+            return Exchange::OpaqueRedirect;
         }
-        let (body, cut) = match read_capped(&response).await {
-            Ok(r) => r,
-            Err(_) => return Exchange::Failed(failure(why.get(), Some(status))),
+        let status = response.status();
+        let (body, cut) = if (300..400).contains(&status) {
+            (String::new(), false)
+        } else {
+            match read_capped(&response).await {
+                Ok(r) => r,
+                Err(_) => return Exchange::Ended(failure(why.get())),
+            }
         };
         if cut {
-            return Exchange::Failed(transport(
-                "REPLY_TOO_LARGE",
-                "The reply is longer than 262144 bytes and was cut: it is not a VICIdial reply; the server may have acted: do not retry, check the call",
-                true,
-                Some(status),
-                Some(redact(&body, secret, MAX_EXCERPT)),
-            ));
+            return Exchange::TooLarge { status, head: body };
         }
-        if let Some(code) = response.headers().get("X-Proxy-Error") {
-            return proxy_refusal(&response, code.trim(), &body, secret);
+        let headers = response.headers();
+        Exchange::Replied {
+            status,
+            body,
+            proxy_error: headers.get("X-Proxy-Error").map(|v| String::from(v.trim())),
+            retry_after: headers.get("Retry-After").and_then(|v| v.trim().parse::<u32>().ok()),
+            replayed: headers.get("X-Proxy-Replayed").is_some_and(|v| v.trim() == "true"),
         }
-        Exchange::Replied(status, body)
     }
 }
 
 enum Exchange {
-    Failed(Outcome),
-    Refused(ProxyRefusal, Outcome),
-    Replied(u16, String),
+    Ended(Transport<'static>),
+    Replied { status: u16, body: String, proxy_error: Option<String>, retry_after: Option<u32>, replayed: bool },
+    OpaqueRedirect,
+    TooLarge { status: u16, head: String },
 }
 
-fn proxy_refusal(response: &Response, code: &str, body: &str, secret: Option<&str>) -> Exchange {
-    let line = body.strip_suffix('\n').unwrap_or(body);
-    let reason = line
-        .strip_prefix("ERROR: proxy ")
-        .and_then(|rest| rest.strip_prefix(code))
-        .and_then(|rest| rest.strip_prefix(" - "))
-        .unwrap_or(line);
-    let reason = redact(reason, secret, MAX_EXCERPT);
-    let retry_after = response.headers().get("Retry-After").and_then(|v| v.trim().parse::<u32>().ok());
-    let unknown = UPSTREAM_FAULTS.contains(&code);
-    let mut message = String::from(if unknown {
-        "The proxy refused: the server may have acted; do not retry, check the call ("
-    } else {
-        "The proxy refused the request ("
-    });
-    message.push_str(code);
-    message.push(')');
-    let outcome = transport("PROXY_REFUSED", &message, unknown, Some(response.status()), Some(redact(body, secret, MAX_EXCERPT)));
-    Exchange::Refused(ProxyRefusal { code: String::from(code), reason, retry_after }, outcome)
-}
-
-fn transport(code: &'static str, message: &str, unknown: bool, status: Option<u16>, raw: Option<String>) -> Outcome {
-    Outcome {
-        ok: false,
-        code,
-        message: String::from(message),
-        outcome_unknown: unknown,
-        likely_already_transferred: false,
-        http_status: status,
-        reply: None,
-        raw,
-    }
-}
-
-fn failure(why: u8, status: Option<u16>) -> Outcome {
+fn failure(why: u8) -> Transport<'static> {
     match why {
-        1 => transport("TIMEOUT", "Timed out: the request may or may not have been acted on; do not retry, check the call", true, status, None),
-        2 => transport("ABORTED", "Aborted: the request may already have reached the server; do not retry, check the call", true, status, None),
-        _ => transport(
-            "NETWORK_ERROR",
-            "Network error: the request may or may not have reached the server; do not retry, check the call",
-            true,
-            status,
-            None,
-        ),
+        1 => Transport::Timeout,
+        2 => Transport::Aborted,
+        _ => Transport::Network,
     }
 }
 
 /// Reads at most [`MAX_REPLY_BYTES`] of the body (UTF-8, invalid bytes replaced, as `text()`); cancels the rest.
-async fn read_capped(response: &Response) -> Result<(String, bool), JsValue> {
+async fn read_capped(response: &HttpResponse) -> Result<(String, bool), JsValue> {
     let Some(stream) = response.body() else { return Ok((String::new(), false)) };
     let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
     let mut bytes: Vec<u8> = Vec::new();

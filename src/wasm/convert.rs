@@ -1,109 +1,89 @@
-//! From JavaScript arguments to the core's types, and the core's results to
-//! JSON. The wrapper (pkg-template/api.js) passes a request's seven fields
-//! as strings (or undefined) plus a bitmask of the fields that held
-//! something else; a serde deserializer of the object would cost ~13 KB.
+//! The core's results as JSON, in the shapes the core's serde derives
+//! (camelCase; `None` left out), written by hand: serde_json would pull in
+//! `core::fmt` and float formatting. `tests` (below) compare every writer
+//! with serde_json of the same value.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use super::json::{array, Json};
 use crate::client::Outcome;
-use crate::decode::DecodeError;
+use crate::decode::{DecodeError, DecodeErrorKind, Param};
 use crate::fields::{Field, FieldError};
 use crate::reply::{AuthReason, Reply};
-use crate::request::TransferDraft;
+use crate::request::CallControlRequest;
+use crate::version::ServerVersion;
 
-/// A request's fields, copied out of JavaScript.
-#[derive(Default)]
-pub(crate) struct OwnedDraft {
-    values: [Option<String>; 7],
-    /// Fields given as something other than a string (or null/undefined).
-    not_strings: u32,
-}
-
-impl OwnedDraft {
-    /// The fields in `Field::ALL` order, and the bitmask (bit = field
-    /// index) of fields that were neither strings nor absent.
-    pub(crate) fn new(values: [Option<String>; 7], not_strings: u32) -> OwnedDraft {
-        OwnedDraft { values, not_strings }
-    }
-
-    pub(crate) fn get(&self, field: Field) -> Option<&str> {
-        self.values[field as usize].as_deref()
-    }
-
-    fn is_string_or_absent(&self, field: Field) -> bool {
-        self.not_strings & (1 << field as u32) == 0
-    }
-
-    pub(crate) fn draft(&self) -> TransferDraft<'_> {
-        TransferDraft {
-            source: self.get(Field::Source),
-            user: self.get(Field::User),
-            pass: self.get(Field::Pass),
-            agent_user: self.get(Field::AgentUser),
-            call_id: self.get(Field::CallId),
-            ingroup: self.get(Field::Ingroup),
-            status: self.get(Field::Status),
-        }
-    }
-
-    /// Every problem, wrong types first.
-    pub(crate) fn issues(&self) -> Vec<Issue<'static>> {
-        let mut out: Vec<Issue<'static>> =
-            Field::ALL.into_iter().filter(|f| !self.is_string_or_absent(*f)).map(Issue::not_a_string).collect();
-        out.extend(
-            self.draft().problems().iter().filter(|p| self.is_string_or_absent(p.field)).map(Issue::from_field),
-        );
-        out
+/// The JavaScript key of each field (the core names only wire parameters
+/// and labels; serde's camelCase gives the same words).
+pub(crate) const fn js_key(field: Field) -> &'static str {
+    match field {
+        Field::Stage => "stage",
+        Field::Source => "source",
+        Field::User => "user",
+        Field::Pass => "pass",
+        Field::AgentUser => "agentUser",
+        Field::CallId => "callId",
+        Field::Ingroup => "ingroup",
+        Field::PhoneNumber => "phoneNumber",
+        Field::Status => "status",
     }
 }
 
-/// One problem, in the shape JavaScript sees.
-pub(crate) struct Issue<'a> {
-    field: &'a str,
-    code: &'static str,
-    message: &'static str,
-    position: Option<usize>,
+fn version(v: ServerVersion) -> String {
+    let mut s = String::new();
+    v.push_to(&mut s);
+    s
 }
 
-impl Issue<'static> {
-    pub(crate) fn from_field(e: &FieldError) -> Self {
-        Issue { field: e.field.name(), code: e.code(), message: e.message(), position: e.position }
+/// `{ field, code, message, position?, since? }`.
+pub(crate) fn field_issue(e: &FieldError) -> String {
+    let obj = Json::object().str("field", js_key(e.field)).str("code", e.code()).str("message", &e.message());
+    let obj = match e.position {
+        Some(p) => obj.num("position", p),
+        None => obj,
+    };
+    match e.since {
+        Some(v) => obj.str("since", &version(v)).end(),
+        None => obj.end(),
     }
+}
 
-    fn not_a_string(field: Field) -> Self {
-        let message = match field {
-            Field::Source => "source must be a string",
-            Field::User => "user must be a string",
-            Field::Pass => "pass must be a string",
-            Field::AgentUser => "agentUser must be a string (call IDs and users are text: \"1028\", not 1028)",
-            Field::CallId => "callId must be a string",
-            Field::Ingroup => "ingroup must be a string",
-            Field::Status => "status must be a string",
+/// A problem the binding finds before the core: `{ field, code, message }`.
+pub(crate) fn binding_issue(field: &str, code: &str, message: &str) -> String {
+    Json::object().str("field", field).str("code", code).str("message", message).end()
+}
+
+/// The shape of [`field_issue`]; `field` is the JS key or the parameter as sent.
+pub(crate) fn decode_issue(e: &DecodeError) -> String {
+    if let DecodeErrorKind::Field(f) = &e.kind {
+        return field_issue(f);
+    }
+    let field = match &e.param {
+        Param::Field(f) => js_key(*f),
+        p => p.name(),
+    };
+    binding_issue(field, e.code(), &e.message())
+}
+
+pub(crate) fn decode_issues(errors: &[DecodeError]) -> String {
+    array(errors.iter().map(decode_issue))
+}
+
+/// A request as serde writes it, but with the real password (`expose`):
+/// a proxy decoding a request must forward it.
+pub(crate) fn request_json(r: &CallControlRequest, expose: bool) -> String {
+    let mut obj = Json::object();
+    for field in Field::ALL {
+        let value = if field == Field::Pass && !expose {
+            r.expose_password().map(|_| crate::redact::REDACTED)
+        } else if field == Field::Pass {
+            r.expose_password()
+        } else {
+            r.get(field)
         };
-        Issue { field: field.name(), code: "NOT_A_STRING", message, position: None }
+        obj = obj.opt_str(js_key(field), value);
     }
-}
-
-impl<'a> Issue<'a> {
-    pub(crate) fn from_decode(e: &'a DecodeError) -> Self {
-        Issue { field: e.param.name(), code: e.code(), message: e.message(), position: None }
-    }
-
-    /// `{ field, code, message, position? }`.
-    fn json(&self) -> String {
-        let obj = Json::object().str("field", self.field).str("code", self.code).str("message", self.message);
-        match self.position {
-            Some(p) => obj.num("position", p).end(),
-            None => obj.end(),
-        }
-    }
-}
-
-/// `[{ field, code, message, position? }, ...]`.
-pub(crate) fn issues_json(issues: &[Issue<'_>]) -> String {
-    array(issues.iter().map(Issue::json))
+    obj.end()
 }
 
 fn reason(r: AuthReason) -> &'static str {
@@ -112,11 +92,12 @@ fn reason(r: AuthReason) -> &'static str {
         AuthReason::NoApiAccess => "NO_API_ACCESS",
         AuthReason::Locked => "LOCKED",
         AuthReason::NoServers => "NO_SERVERS",
+        AuthReason::IpBlocked => "IP_BLOCKED",
         AuthReason::Other => "OTHER",
     }
 }
 
-/// Adds `code` and the reply's typed fields (camelCase, as the serde form).
+/// Adds `code` and the reply's typed fields.
 pub(crate) fn reply_json(obj: Json, reply: &Reply) -> Json {
     let obj = obj.str("code", reply.code());
     match reply {
@@ -142,19 +123,26 @@ pub(crate) fn reply_json(obj: Json, reply: &Reply) -> Json {
             .str("user", user)
             .str("function", function)
             .str("userGroup", user_group),
-        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } => obj.str("excerpt", excerpt),
+        Reply::SuccessNotCompleted { line, cause, excerpt } => {
+            obj.str("line", line).str("cause", cause.code()).str("excerpt", excerpt)
+        }
+        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } | Reply::Translated { excerpt } => {
+            obj.str("excerpt", excerpt)
+        }
         Reply::ApiNotActive | Reply::EmptyReply => obj,
     }
 }
 
-/// `{ ok, code, message, outcomeUnknown, likelyAlreadyTransferred, httpStatus?, reply?, raw? }`.
+/// The core's [`Outcome`] as serde writes it.
 pub(crate) fn outcome_json(o: &Outcome) -> String {
     let obj = Json::object()
         .bool("ok", o.ok)
+        .str("stage", o.stage.wire())
         .str("code", o.code)
         .str("message", &o.message)
         .bool("outcomeUnknown", o.outcome_unknown)
-        .bool("likelyAlreadyTransferred", o.likely_already_transferred);
+        .bool("likelyAlreadyTransferred", o.likely_already_transferred)
+        .bool("likelyAlreadyEnded", o.likely_already_ended);
     let obj = match o.http_status {
         Some(s) => obj.num("httpStatus", usize::from(s)),
         None => obj,
@@ -163,6 +151,141 @@ pub(crate) fn outcome_json(o: &Outcome) -> String {
         Some(r) => obj.raw("reply", &reply_json(Json::object(), r).end()),
         None => obj,
     };
-    obj.opt_str("raw", o.raw.as_deref()).end()
+    let obj = obj.opt_str("raw", o.raw.as_deref()).opt_str("proxyCode", o.proxy_code.as_deref()).opt_str("reason", o.reason.as_deref());
+    let obj = match o.retry_after {
+        Some(s) => obj.num("retryAfter", s as usize),
+        None => obj,
+    };
+    obj.bool("replayed", o.replayed).end()
 }
 
+#[cfg(all(test, feature = "serde"))]
+mod tests {
+    //! One serialization shape: every writer above against serde_json.
+    use super::*;
+    use crate::client::{NotSent, Response, TransferLog, Transport};
+    use crate::reply::{parse_reply, parse_reply_with_secret};
+    use crate::stage::Stage;
+    use crate::version::Target;
+    use crate::{decode_call_control, CallControlDraft};
+    use serde_json::Value;
+
+    fn same(mine: &str, theirs: impl serde::Serialize) {
+        let mine: Value = serde_json::from_str(mine).expect("the writer's output is JSON");
+        assert_eq!(mine, serde_json::to_value(theirs).unwrap());
+    }
+
+    const REPLIES: &[&str] = &[
+        "SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n",
+        "SUCCESS: ra_call_control transfer - ra_1028|Y1|AGENT1028\n",
+        "SUCCESS: ra_call_control transferred - 1028|Y1|SALESLINE\n",
+        "SUCCESS: ra_call_control hungup - 1028|Y1|HANGUP\n",
+        "SUCCESS: ra_call_control transfer - 1028|Y1|\nCould not connect: 10.0.0.5|qm\n",
+        "SUCCESS: ra_call_control transfer - 1028|Y1|\n<b>Fatal error</b>: x\n",
+        "ERROR: ingroup is not valid - SALES\n",
+        "ERROR: no active call found - Y1\n",
+        "ERROR: agent_user is not logged in - 1028\n",
+        "ERROR: no user found - 6666\n",
+        "ERROR: ra_call_control not valid - Y1|1028|\n",
+        "ERROR: stage is not valid - a\"b\\c\u{1}d\n",
+        "ERROR: phone_number is not valid - \n",
+        "ERROR: Invalid Username/Password: |6666|Pw9|0|1|BAD|0|api|SELECT pass='Pw9';|\n",
+        "ERROR: Invalid Username/Password: |6666|Pw9|0|1|IPBLOCK|\n",
+        "ERROR: Invalid Source - c\n",
+        "ERROR: System API NOT ACTIVE\n",
+        "ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - Y1|6666|ra_call_control|ADMIN\n",
+        "ERFOLG: ra_call_control transfer - 1028|Y1|\n",
+        "<b>Fatal error</b>: Uncaught mysqli_sql_exception\n",
+        "",
+        "<html>502 Bad Gateway</html>",
+        "ÿ\u{fffd}é\u{7f}",
+    ];
+
+    #[test]
+    fn replies_match_serde() {
+        for body in REPLIES {
+            let reply = parse_reply(body);
+            same(&reply_json(Json::object(), &reply).end(), &reply);
+        }
+    }
+
+    #[test]
+    fn outcomes_match_serde() {
+        let mut bodies: alloc::vec::Vec<Transport<'_>> = REPLIES.iter().map(|b| Transport::Response(Response::new(200, b))).collect();
+        bodies.extend([
+            Transport::Response(Response::new(500, REPLIES[0])),
+            Transport::Response(Response::new(307, "")),
+            Transport::Response(Response {
+                status: 429,
+                body: "ERROR: proxy RATE_LIMITED - slow down\n",
+                proxy_error: Some("RATE_LIMITED"),
+                retry_after: Some(7),
+                replayed: false,
+            }),
+            Transport::Response(Response { replayed: true, ..Response::new(200, REPLIES[0]) }),
+            Transport::Timeout,
+            Transport::Network,
+            Transport::Aborted,
+            Transport::NotSent(NotSent::Aborted),
+            Transport::NotSent(NotSent::Refused),
+            Transport::NotSent(NotSent::InvalidUrl),
+        ]);
+        for stage in Stage::ALL {
+            let mut log = TransferLog::new();
+            for t in &bodies {
+                let o = log.conclude(stage, "Y1", *t, Some("Pw9"));
+                same(&outcome_json(&o), &o);
+            }
+        }
+    }
+
+    #[test]
+    fn issues_and_requests_match_serde() {
+        let bad = CallControlDraft {
+            stage: Some("EXTENSIONTRANSFER"),
+            agent_user: Some("ra-1028"),
+            call_id: Some("Y1."),
+            ingroup: Some("SALESLINE"),
+            phone_number: Some("+15551234"),
+            ..CallControlDraft::default()
+        };
+        let problems = bad.problems(Target::AnyVersion);
+        assert!(problems.len() >= 3);
+        for p in &problems {
+            same(&field_issue(p), p);
+        }
+        let errors = decode_call_control("function=ra_call_control&stage=HANGUP&value=Y1&agent_user=1028&x=1&value=Y2&pass=%zz", Target::AnyVersion).unwrap_err();
+        for e in &errors {
+            same(&decode_issue(e), e);
+        }
+        let req = CallControlDraft {
+            stage: Some("INGROUPTRANSFER"),
+            source: Some("crm"),
+            user: Some("6666"),
+            pass: Some("Pw9Zx7Qk3"),
+            agent_user: Some("1028"),
+            call_id: Some("Y1"),
+            ingroup: Some("SALESLINE"),
+            status: Some("SALE"),
+            ..CallControlDraft::default()
+        }
+        .validate(Target::AnyVersion)
+        .unwrap();
+        same(&request_json(&req, false), &req);
+        let exposed: Value = serde_json::from_str(&request_json(&req, true)).unwrap();
+        assert_eq!(exposed["pass"], "Pw9Zx7Qk3");
+    }
+
+    #[test]
+    fn parsed_replies_are_the_serde_reply_plus_ok_message_raw() {
+        for body in REPLIES {
+            let mine: Value = serde_json::from_str(&super::super::parse(body, Some("Pw9".into()))).unwrap();
+            let mut theirs = serde_json::to_value(parse_reply_with_secret(body, Some("Pw9"))).unwrap();
+            let reply = parse_reply_with_secret(body, Some("Pw9"));
+            theirs["ok"] = reply.is_success().into();
+            theirs["message"] = reply.message().into();
+            theirs["raw"] = crate::redact::redact(body, Some("Pw9"), crate::reply::MAX_EXCERPT).into();
+            assert_eq!(mine, theirs, "{body:?}");
+        }
+    }
+}

@@ -2,8 +2,8 @@
 //!
 //! - feature `wasm`: the wasm-bindgen exports behind the npm package
 //!   (`pkg-template/`), which validate, build, parse and conclude; the
-//!   package's JavaScript (`api.js`) does the fetch. Results cross as one
-//!   JSON string each.
+//!   package's JavaScript (`api.js`) does the fetch. A request crosses as
+//!   one JSON object text, by name; results as one JSON text each.
 //! - feature `client`: [`client::FetchClient`], a Rust-side HTTP client
 //!   (gloo-net, the global `fetch`) for Rust/wasm web apps such as Leptos or
 //!   Yew dashboards, with the same outcome rules as the package's
@@ -15,9 +15,19 @@ mod bindings;
 mod convert;
 #[cfg(feature = "wasm")]
 mod json;
+#[cfg(feature = "wasm")]
+mod reader;
 
 #[cfg(feature = "wasm")]
 pub use bindings::*;
 
 #[cfg(feature = "client")]
 pub mod client;
+
+/// Issue codes the bindings add to the core's (`FieldErrorKind`, `DecodeErrorKind`):
+/// a value that is not a string, a key that is not a field, a request that is not an object.
+pub const BINDING_ISSUE_CODES: [&str; 3] = ["NOT_A_STRING", "UNKNOWN_FIELD", "NOT_AN_OBJECT"];
+
+/// Outcome codes the clients add to the core's reply and transport codes:
+/// an invalid request (nothing sent), a reply over the 256 KiB cap.
+pub const CLIENT_OUTCOME_CODES: [&str; 2] = ["INVALID_REQUEST", "REPLY_TOO_LARGE"];

@@ -4,7 +4,7 @@
 //   /fault/slow        answers after 3 s          /fault/reset   destroys the socket
 //   /fault/html502     an nginx-style HTML 502    /log           JSON of requests seen
 //   /once              like the server: SUCCESS the first time a call ID is
-//                      transferred, "no active call found" after (the call is gone)
+//                      transferred or hung up, "no active call found" after (the call is gone)
 //   /fault/redirect/<status>   a redirect to another origin (the client must not follow)
 //   /fault/huge        a 300 KiB 200 reply      /fault/midbody  headers, part of a body, then reset
 //   /proxy/refuse/<CODE>       a proxy refusal line with X-Proxy-Error (and Retry-After for RATE_LIMITED)
@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const dir = join(root, "tests", "recordings");
 const scenarios = new Map();
-for (const file of ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl"]) {
+for (const file of ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl", "stages-2.14-82.jsonl", "edge-2.14-82.jsonl", "strict-2.14-82.jsonl"]) {
   for (const line of readFileSync(join(dir, file), "utf8").split("\n")) {
     if (line.trim()) {
       const s = JSON.parse(line);
@@ -64,9 +64,10 @@ export function startReplayServer({ port = 0 } = {}) {
       } else if (path === "/once") {
         const params = new URLSearchParams(req.method === "GET" ? req.url.split("?")[1] ?? "" : body);
         const [call, agent] = [params.get("value") ?? "", params.get("agent_user") ?? ""];
-        const reply = moved.has(call)
-          ? `ERROR: no active call found - ${call}\n`
-          : `SUCCESS: ra_call_control transfer - ${agent}|${call}|\n`;
+        const success = params.get("stage") === "HANGUP"
+          ? `SUCCESS: ra_call_control hungup - ${agent}|${call}|HANGUP\n`
+          : `SUCCESS: ra_call_control transfer - ${agent}|${call}|${params.get("phone_number") ?? ""}\n`;
+        const reply = moved.has(call) ? `ERROR: no active call found - ${call}\n` : success;
         moved.add(call);
         res.writeHead(200, { ...cors, "Content-Type": "text/html; charset=utf-8" }).end(reply);
       } else if (path === "/fault/slow") {

@@ -4,8 +4,8 @@ use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
-use vicidial_xfer::wasm::client::{ClientError, FetchClient, Sent};
-use vicidial_xfer::{TransferDraft, TransferRequest};
+use vicidial_xfer::wasm::client::{ClientError, FetchClient};
+use vicidial_xfer::{CallControlRequest, Outcome, TransferDraft};
 
 use super::PASSWORD;
 
@@ -14,7 +14,7 @@ const REPLAY: &str = match option_env!("VX_REPLAY_URL") {
     None => "http://127.0.0.1:18931",
 };
 
-fn request(call_id: &str) -> TransferRequest {
+fn request(call_id: &str) -> CallControlRequest {
     TransferDraft {
         source: Some("crm"),
         user: Some("6666"),
@@ -32,8 +32,8 @@ fn client(path: &str) -> FetchClient {
     FetchClient::new(&format!("{REPLAY}{path}")).unwrap().timeout_ms(3000)
 }
 
-async fn send(c: &FetchClient, call_id: &str) -> Sent {
-    c.transfer(&request(call_id), None).await
+async fn send(c: &FetchClient, call_id: &str) -> Outcome {
+    c.send(&request(call_id), None).await
 }
 
 /// A call ID of its own per environment run, so runs cannot collide.
@@ -53,11 +53,9 @@ async fn replay_log() -> String {
 
 #[wasm_bindgen_test]
 async fn client_a_recorded_success_is_transferred() {
-    let sent = send(&client("/reply/success_named_out"), "Y0315201639000402027").await;
-    let o = sent.outcome;
+    let o = send(&client("/reply/success_named_out"), "Y0315201639000402027").await;
     assert!(o.ok, "{o:?}");
-    assert_eq!((o.code, o.http_status), ("TRANSFERRED", Some(200)));
-    assert!(sent.proxy_refusal.is_none());
+    assert_eq!((o.code, o.http_status, o.proxy_code), ("TRANSFERRED", Some(200), None));
 }
 
 #[wasm_bindgen_test]
@@ -69,7 +67,7 @@ async fn client_each_recorded_error_gets_its_code_without_secrets() {
         ("bad_password", "INVALID_CREDENTIALS"),
         ("function_missing", "EMPTY_REPLY"),
     ] {
-        let o = send(&client(&format!("/reply/{scenario}")), "Y0315201639000402027").await.outcome;
+        let o = send(&client(&format!("/reply/{scenario}")), "Y0315201639000402027").await;
         assert_eq!(o.code, code, "{scenario}: {o:?}");
         assert!(!o.ok && !o.outcome_unknown, "{scenario}");
         let shown = format!("{o:?}");
@@ -79,21 +77,21 @@ async fn client_each_recorded_error_gets_its_code_without_secrets() {
 
 #[wasm_bindgen_test]
 async fn client_http_errors_5xx_unknown() {
-    let o = send(&client("/reply/13a_strict_success_IN"), "Y1").await.outcome;
-    assert_eq!((o.code, o.ok, o.outcome_unknown, o.http_status), ("HTTP_ERROR", false, true, Some(500)));
-    let o = send(&client("/fault/html502"), "Y1").await.outcome;
+    let o = send(&client("/reply/13a_strict_success_IN"), "Y1").await;
+    assert_eq!((o.code, o.ok, o.outcome_unknown, o.http_status), ("SUCCESS_NOT_COMPLETED", false, true, Some(500)));
+    let o = send(&client("/fault/html502"), "Y1").await;
     assert_eq!((o.code, o.http_status), ("HTTP_ERROR", Some(502)));
 }
 
 #[wasm_bindgen_test]
 async fn client_a_reply_slower_than_the_deadline_is_a_timeout() {
-    let o = send(&client("/fault/slow").timeout_ms(300), "Y1").await.outcome;
+    let o = send(&client("/fault/slow").timeout_ms(300), "Y1").await;
     assert_eq!((o.code, o.outcome_unknown), ("TIMEOUT", true), "{o:?}");
 }
 
 #[wasm_bindgen_test]
 async fn client_a_reset_is_a_network_error_with_unknown_outcome() {
-    let o = send(&client("/fault/reset"), "Y1").await.outcome;
+    let o = send(&client("/fault/reset"), "Y1").await;
     assert_eq!((o.code, o.outcome_unknown), ("NETWORK_ERROR", true), "{o:?}");
 }
 
@@ -101,8 +99,8 @@ async fn client_a_reset_is_a_network_error_with_unknown_outcome() {
 async fn client_redirects_are_refused_not_followed() {
     for status in [301, 302, 307, 308] {
         let marker = fresh_call("R");
-        let o = send(&client(&format!("/fault/redirect/{status}")), &marker).await.outcome;
-        assert_eq!((o.code, o.ok, o.outcome_unknown), ("REDIRECT", false, true), "{status}: {o:?}");
+        let o = send(&client(&format!("/fault/redirect/{status}")), &marker).await;
+        assert_eq!((o.code, o.ok, o.outcome_unknown), ("REDIRECTED", false, false), "{status}: {o:?}");
         // Browsers only see an opaque redirect, without its status.
         assert!(o.http_status.is_none() || o.http_status == Some(status), "{o:?}");
     }
@@ -110,31 +108,42 @@ async fn client_redirects_are_refused_not_followed() {
 
 #[wasm_bindgen_test]
 async fn client_a_huge_reply_is_cut_and_typed() {
-    let o = send(&client("/fault/huge"), "Y1").await.outcome;
+    let o = send(&client("/fault/huge"), "Y1").await;
     assert_eq!((o.code, o.outcome_unknown, o.http_status), ("REPLY_TOO_LARGE", true, Some(200)));
     assert!(o.raw.as_deref().is_some_and(|r| r.len() <= 512));
 }
 
 #[wasm_bindgen_test]
 async fn client_proxy_refusals_are_typed() {
-    let sent = send(&client("/proxy/refuse/RATE_LIMITED"), "Y1").await;
-    assert_eq!((sent.outcome.code, sent.outcome.outcome_unknown, sent.outcome.http_status), ("PROXY_REFUSED", false, Some(429)));
-    let r = sent.proxy_refusal.expect("a refusal");
-    assert_eq!((r.code.as_str(), r.reason.as_str(), r.retry_after), ("RATE_LIMITED", "refused by the test proxy", Some(7)));
-    let sent = send(&client("/proxy/refuse/UPSTREAM_TIMEOUT"), "Y1").await;
-    assert_eq!((sent.outcome.code, sent.outcome.outcome_unknown), ("PROXY_REFUSED", true));
+    let o = send(&client("/proxy/refuse/RATE_LIMITED"), "Y1").await;
+    assert_eq!((o.code, o.outcome_unknown, o.http_status), ("PROXY_REFUSED", false, Some(429)));
+    assert_eq!((o.proxy_code.as_deref(), o.reason.as_deref(), o.retry_after), (Some("RATE_LIMITED"), Some("refused by the test proxy"), Some(7)));
+    let o = send(&client("/proxy/refuse/UPSTREAM_TIMEOUT"), "Y1").await;
+    assert_eq!((o.code, o.outcome_unknown), ("PROXY_REFUSED", true));
 }
 
 #[wasm_bindgen_test]
 async fn client_no_active_call_after_a_success_is_likely_already_transferred() {
     let call = fresh_call("Z03152016");
     let c = client("/once");
-    let first = send(&c, &call).await.outcome;
+    let first = send(&c, &call).await;
     assert_eq!(first.code, "TRANSFERRED", "{first:?}");
-    let again = send(&c, &call).await.outcome;
+    let again = send(&c, &call).await;
     assert_eq!((again.code, again.likely_already_transferred), ("NO_ACTIVE_CALL", true));
-    let other = send(&client("/once"), &call).await.outcome;
+    let other = send(&client("/once"), &call).await;
     assert!(!other.likely_already_transferred);
+}
+
+#[wasm_bindgen_test]
+async fn client_hangup_twice_is_likely_already_ended() {
+    let call = fresh_call("H03152016");
+    let hangup = vicidial_xfer::CallControlDraft { stage: Some("HANGUP"), agent_user: Some("1028"), call_id: Some(&call), ..Default::default() }
+        .validate(vicidial_xfer::Target::AnyVersion)
+        .unwrap();
+    let c = client("/once");
+    assert_eq!(c.send(&hangup, None).await.code, "HUNGUP");
+    let again = c.send(&hangup, None).await;
+    assert_eq!((again.code, again.likely_already_ended, again.stage.wire()), ("NO_ACTIVE_CALL", true, "HANGUP"));
 }
 
 #[wasm_bindgen_test]
@@ -143,26 +152,26 @@ async fn client_an_abort_with_a_string_reason_is_aborted_and_does_not_trap() {
     let pre = web_sys::AbortController::new().unwrap();
     pre.abort();
     let c = client("/fault/slow");
-    let o = c.transfer(&request("Y1"), Some(&pre.signal())).await.outcome;
+    let o = c.send(&request("Y1"), Some(&pre.signal())).await;
     assert_eq!((o.code, o.outcome_unknown), ("ABORTED", false));
     let signal = controller.signal();
     let abort = Closure::once_into_js(move || controller.abort_with_reason(&JsValue::from_str("a string reason")));
     let set_timeout: Function = Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().dyn_into().unwrap();
     set_timeout.call2(&JsValue::UNDEFINED, &abort, &JsValue::from(100)).unwrap();
-    let o = c.transfer(&request("Y1"), Some(&signal)).await.outcome;
+    let o = c.send(&request("Y1"), Some(&signal)).await;
     assert_eq!((o.code, o.outcome_unknown), ("ABORTED", true), "{o:?}");
     // The same client still works.
-    let o = send(&client("/reply/success_named_out"), "Y1").await.outcome;
+    let o = send(&client("/reply/success_named_out"), "Y1").await;
     assert_eq!(o.code, "TRANSFERRED");
 }
 
 #[wasm_bindgen_test]
 async fn client_post_keeps_the_password_out_of_the_url_and_get_sends_the_query() {
     let marker = fresh_call("P");
-    let o = send(&client("/reply/bad_password"), &marker).await.outcome;
+    let o = send(&client("/reply/bad_password"), &marker).await;
     assert!(!format!("{o:?}").contains(PASSWORD));
     let get = FetchClient::new(&format!("{REPLAY}/reply/success_named_out")).unwrap().get();
-    assert_eq!(send(&get, "Y1").await.outcome.code, "TRANSFERRED");
+    assert_eq!(send(&get, "Y1").await.code, "TRANSFERRED");
     let seen = replay_log().await;
     let mine: Vec<&str> = seen.split("},{").filter(|r| r.contains(&marker)).collect();
     assert!(!mine.is_empty(), "the request reached the server");

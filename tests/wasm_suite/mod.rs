@@ -6,7 +6,7 @@
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
-use vicidial_xfer::wasm::{build, conclude, decode, parse, redact_reply};
+use vicidial_xfer::wasm::{call_control, conclude, decode, parse, redact_reply};
 
 #[cfg(feature = "client")]
 mod fetch_client;
@@ -25,61 +25,64 @@ fn json(v: &JsValue) -> String {
     js_sys::JSON::stringify(v).map(String::from).unwrap_or_default()
 }
 
-/// A request's seven fields as the wrapper passes them (`Field::ALL` order).
-fn fields(req: &[(&str, &str)]) -> [Option<String>; 7] {
-    let names = ["source", "user", "pass", "agentUser", "callId", "ingroup", "status"];
-    names.map(|n| req.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()))
+const T: Option<String> = None;
+
+fn validate_req(req: &str) -> JsValue {
+    js_sys::JSON::parse(&call_control(req, Some("INGROUPTRANSFER".into()), None, true)).unwrap()
 }
 
-fn validate_req(req: &[(&str, &str)], not_strings: u32) -> JsValue {
-    let [a, b, c, d, e, f, g] = fields(req);
-    js_sys::JSON::parse(&build(a, b, c, d, e, f, g, not_strings, true)).unwrap()
-}
-
-fn build_req(req: &[(&str, &str)]) -> JsValue {
-    let [a, b, c, d, e, f, g] = fields(req);
-    js_sys::JSON::parse(&build(a, b, c, d, e, f, g, 0, false)).unwrap()
+fn build_req(req: &str, version: Option<&str>) -> JsValue {
+    js_sys::JSON::parse(&call_control(req, None, version.map(String::from), false)).unwrap()
 }
 
 fn parsed(json: String) -> JsValue {
     js_sys::JSON::parse(&json).unwrap()
 }
 
-const REQ: &[(&str, &str)] = &[("agentUser", "1028"), ("callId", "Y0315201639000402027"), ("ingroup", "SALESLINE")];
+const REQ: &str = r#"{"stage":"INGROUPTRANSFER","agentUser":"1028","callId":"Y0315201639000402027","ingroup":"SALESLINE"}"#;
 
 #[wasm_bindgen_test]
-fn validate_transfer_names_each_field_and_code() {
-    let issues: Array = validate_req(&[("agentUser", "1028"), ("callId", "Y1."), ("ingroup", "SALESLINE ")], 0).into();
-    assert_eq!(issues.length(), 2);
+fn validate_names_each_field_and_code() {
+    let issues: Array = validate_req(r#"{"agentUser":"1028","callId":"Y1.","ingroup":"SALESLINE "}"#).into();
+    assert_eq!(issues.length(), 2, "{}", json(&issues));
     assert_eq!(text(&issues.get(0), "field"), "callId");
     assert_eq!(text(&issues.get(0), "code"), "INVALID_CHARACTER");
     assert_eq!(get(&issues.get(0), "position").as_f64(), Some(2.0));
     assert_eq!(text(&issues.get(1), "code"), "SURROUNDING_SPACE");
-    assert!(text(&issues.get(1), "message").starts_with("ingroup"));
+    assert!(text(&issues.get(1), "message").starts_with("In-group"));
 }
 
 #[wasm_bindgen_test]
-fn validate_transfer_refuses_numbers_instead_of_converting_them() {
-    // Bit 3 = agentUser held a number (the wrapper never converts it).
-    let issues: Array = validate_req(&[("callId", "Y1"), ("ingroup", "SALESLINE")], 1 << 3).into();
-    assert_eq!(issues.length(), 1);
-    assert_eq!(text(&issues.get(0), "field"), "agentUser");
-    assert_eq!(text(&issues.get(0), "code"), "NOT_A_STRING");
+fn validate_refuses_non_strings_and_unknown_keys_by_name() {
+    let issues: Array = validate_req(r#"{"agentUser":1028,"callId":"Y1","ingroup":"SALESLINE","callID":"x"}"#).into();
+    let got: Vec<String> = issues.iter().map(|i| format!("{}:{}", text(&i, "field"), text(&i, "code"))).collect();
+    assert_eq!(got, ["callID:UNKNOWN_FIELD", "agentUser:NOT_A_STRING"]);
 }
 
 #[wasm_bindgen_test]
-fn build_transfer_returns_query_body_and_masked_preview() {
-    let mut pairs = REQ.to_vec();
-    pairs.extend([("user", "6666"), ("pass", "12+34")]);
-    let built = build_req(&pairs);
-    assert!(text(&built, "body").contains("pass=12%2B34"));
+fn a_server_version_selects_its_rules_and_a_bad_one_is_an_error() {
+    let req = r#"{"stage":"HANGUP","agentUser":"ra-1028","callId":"Y1"}"#;
+    let any: Array = parsed(call_control(req, None, None, true)).into();
+    assert_eq!(text(&any.get(0), "code"), "NEEDS_NEWER_VERSION");
+    let v82: Array = parsed(call_control(req, None, Some("2.14-82".into()), true)).into();
+    assert_eq!(v82.length(), 0);
+    let bad = parsed(call_control(req, None, Some("2.4-20".into()), true));
+    assert_eq!(text(&get(&bad, "versionError"), "code"), "VERSION_TOO_OLD");
+}
+
+#[wasm_bindgen_test]
+fn build_returns_stage_query_body_and_masked_preview() {
+    let req = r#"{"stage":"INGROUPTRANSFER","source":"crm","user":"6666","pass":"12+34","agentUser":"1028","callId":"Y1","ingroup":"SALESLINE"}"#;
+    let built = build_req(req, Some("2.14-82"));
+    assert!(text(&built, "body").contains("pass=12%2B34"), "{}", json(&built));
     assert_eq!(text(&built, "query"), text(&built, "body"));
+    assert_eq!(text(&built, "stage"), "INGROUPTRANSFER");
     assert!(!text(&built, "preview").contains("12"));
 }
 
 #[wasm_bindgen_test]
-fn build_transfer_returns_issues_for_an_invalid_request() {
-    let built = build_req(&[("agentUser", "1028"), ("callId", "Y1"), ("ingroup", "SALES.LINE")]);
+fn build_returns_issues_for_an_invalid_request() {
+    let built = build_req(r#"{"stage":"INGROUPTRANSFER","agentUser":"1028","callId":"Y1","ingroup":"SALES.LINE"}"#, None);
     let issues: Array = get(&built, "issues").into();
     assert_eq!(text(&issues.get(0), "field"), "ingroup");
     assert!(get(&built, "body").is_undefined());
@@ -92,12 +95,14 @@ fn json_results_escape_quotes_backslashes_and_control_characters() {
 }
 
 #[wasm_bindgen_test]
-fn decode_transfer_round_trips_and_reports_problems() {
-    let built = build_req(REQ);
-    let decoded = parsed(decode(&text(&built, "body")));
+fn decode_round_trips_and_reports_problems() {
+    let built = build_req(REQ, None);
+    let decoded = parsed(decode(&text(&built, "body"), None, None));
     assert_eq!(get(&decoded, "ok"), JsValue::TRUE);
     assert_eq!(text(&get(&decoded, "request"), "callId"), "Y0315201639000402027");
-    let bad = parsed(decode("function=ra_call_control&stage=HANGUP&value=Y1&agent_user=1028&ingroup_choices=AB"));
+    let hangup = "function=ra_call_control&stage=HANGUP&value=Y1&agent_user=1028";
+    assert_eq!(text(&get(&parsed(decode(hangup, None, None)), "request"), "stage"), "HANGUP");
+    let bad = parsed(decode(hangup, None, Some("INGROUPTRANSFER".into())));
     assert_eq!(get(&bad, "ok"), JsValue::FALSE);
     assert!(json(&get(&bad, "issues")).contains("UNSUPPORTED_STAGE"));
 }
@@ -125,10 +130,10 @@ fn redact_reply_removes_a_known_secret_and_refuses_a_bad_limit() {
 
 #[wasm_bindgen_test]
 fn conclude_types_a_response_and_redacts_its_raw_text() {
-    let o = parsed(conclude("Y1", 200, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", Some(PASSWORD.into()), false));
+    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 200, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", Some(PASSWORD.into()), T, T, None, false));
     assert_eq!((text(&o, "code"), get(&o, "ok"), get(&o, "outcomeUnknown")), ("TRANSFERRED".into(), JsValue::TRUE, JsValue::FALSE));
     assert_eq!(text(&get(&o, "reply"), "callId"), "Y1");
-    let o = parsed(conclude("Y1", 200, &format!("<pre>{PASSWORD}</pre>"), Some(PASSWORD.into()), false));
+    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 200, &format!("<pre>{PASSWORD}</pre>"), Some(PASSWORD.into()), T, T, None, false));
     assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown")), ("UNRECOGNIZED".into(), JsValue::TRUE));
     assert!(!json(&o).contains(PASSWORD), "{}", json(&o));
 }
@@ -136,17 +141,32 @@ fn conclude_types_a_response_and_redacts_its_raw_text() {
 #[wasm_bindgen_test]
 fn conclude_flags_no_active_call_after_an_earlier_attempt_only() {
     let body = "ERROR: no active call found - Y1\n";
-    let first = parsed(conclude("Y1", 200, body, None, false));
+    let first = parsed(conclude("HANGUP", "Y1", 0, 200, body, None, T, T, None, false));
     assert_eq!((text(&first, "code"), get(&first, "likelyAlreadyTransferred")), ("NO_ACTIVE_CALL".into(), JsValue::FALSE));
-    let again = parsed(conclude("Y1", 200, body, None, true));
+    let again = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 200, body, None, Some("INGROUPTRANSFER".into()), T, None, false));
     assert_eq!(get(&again, "likelyAlreadyTransferred"), JsValue::TRUE);
+    let ended = parsed(conclude("HANGUP", "Y1", 0, 200, body, None, Some("HANGUP".into()), T, None, false));
+    assert_eq!((get(&ended, "likelyAlreadyEnded"), get(&ended, "likelyAlreadyTransferred")), (JsValue::TRUE, JsValue::FALSE));
 }
 
 #[wasm_bindgen_test]
 fn conclude_makes_5xx_an_unknown_http_error_and_4xx_a_known_one() {
-    let o = parsed(conclude("Y1", 500, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", None, false));
-    assert_eq!((text(&o, "code"), get(&o, "ok"), get(&o, "outcomeUnknown")), ("HTTP_ERROR".into(), JsValue::FALSE, JsValue::TRUE));
+    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 500, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", None, T, T, None, false));
+    assert_eq!((text(&o, "code"), get(&o, "ok"), get(&o, "outcomeUnknown")), ("SUCCESS_NOT_COMPLETED".into(), JsValue::FALSE, JsValue::TRUE));
     assert_eq!(get(&o, "httpStatus").as_f64(), Some(500.0));
-    let o = parsed(conclude("Y1", 404, "not found", None, false));
+    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 404, "not found", None, T, T, None, false));
     assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown")), ("HTTP_ERROR".into(), JsValue::FALSE));
+}
+
+#[wasm_bindgen_test]
+fn conclude_types_transport_failures_proxy_refusals_and_opaque_redirects() {
+    let kind = |k: u8| parsed(conclude("HANGUP", "Y1", k, 0, "", None, T, T, None, false));
+    for (k, code, unknown) in [(1, "TIMEOUT", true), (2, "NETWORK_ERROR", true), (3, "ABORTED", true), (4, "ABORTED", false), (5, "NETWORK_ERROR", false), (6, "NETWORK_ERROR", false), (7, "REDIRECTED", false)] {
+        let o = kind(k);
+        assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown").as_bool()), (code.to_string(), Some(unknown)), "{k}: {}", json(&o));
+        assert_eq!(text(&o, "stage"), "HANGUP");
+    }
+    assert!(get(&kind(7), "httpStatus").is_undefined());
+    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 429, "ERROR: proxy RATE_LIMITED - slow down\n", None, T, Some("RATE_LIMITED".into()), Some(7), false));
+    assert_eq!((text(&o, "code"), text(&o, "proxyCode"), get(&o, "retryAfter").as_f64()), ("PROXY_REFUSED".into(), "RATE_LIMITED".into(), Some(7.0)));
 }

@@ -7,6 +7,7 @@ export const TOKEN = "t0k3n";
 
 export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
   const { parseReply, validateTransfer, buildTransfer, decodeTransfer, redactReply, TransferClient, TransferValidationError } = api;
+  const { validateCallControl, buildCallControl, decodeCallControl } = api;
   const consoleSeen = [];
   const restore = [];
   for (const level of ["log", "info", "warn", "error", "debug"]) {
@@ -25,13 +26,36 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
     report.invalid = validateTransfer({ agentUser: "10 28", callId: "Y0315201639000402027.", ingroup: "SALES.LINE", status: "TOOLONGX", user: "6666", pass: "Pw9 Zx7Qk3" });
     // Only own enumerable properties count: an inherited ingroup is not there.
     report.inherited = validateTransfer(Object.assign(Object.create({ ingroup: "SALESLINE" }), { agentUser: "1028", callId: "Y1" }));
-    report.built = buildTransfer({ source: "crm", user: "6666", pass: `${PASSWORD}+`, agentUser: "1028", callId: "Y0315201639000402027", ingroup: "SALESLINE" });
+    report.built = buildTransfer({ source: "crm", user: "6666", pass: `${PASSWORD}+`, agentUser: "1028", callId: "Y0315201639000402027", ingroup: "SALESLINE" }, { serverVersion: "2.14-82" });
+    const cc = (report.callControl = {});
+    const hangup = { stage: "HANGUP", agentUser: "1028", callId: "Y0315201639000402027" };
+    cc.hangupValid = validateCallControl(hangup);
+    cc.hangupWithIngroup = validateCallControl({ ...hangup, ingroup: "SALESLINE" });
+    cc.extPlus = validateCallControl({ stage: "EXTENSIONTRANSFER", agentUser: "1028", callId: "Y1", phoneNumber: "+15551234" });
+    cc.extBuilt = buildCallControl({ stage: "EXTENSIONTRANSFER", agentUser: "1028", callId: "Y1", phoneNumber: "7275559999" });
+    cc.unknownKey = validateCallControl({ ...hangup, callID: "Y1" });
+    cc.stageInShorthand = validateTransfer({ stage: "HANGUP", agentUser: "1028", callId: "Y1", ingroup: "SALESLINE" });
+    cc.dashAny = validateCallControl({ ...hangup, agentUser: "ra-1028" });
+    cc.dash82 = validateCallControl({ ...hangup, agentUser: "ra-1028" }, { serverVersion: "VERSION: 2.14-82|BUILD: 250122-1010|" });
+    cc.dash72 = validateCallControl({ ...hangup, agentUser: "ra-1028" }, { serverVersion: "2.14-72" });
+    cc.numbers = validateCallControl({ ...hangup, agentUser: 1028, callId: ["Y1"], status: { toJSON: () => "SALE" } });
+    for (const [k, v] of [["tooOld", "2.4-20"], ["unreadable", "two"]]) {
+      try {
+        validateCallControl(hangup, { serverVersion: v });
+        cc[k] = null;
+      } catch (e) {
+        cc[k] = { name: e.name, code: e.code, isRangeError: e instanceof RangeError };
+      }
+    }
+    cc.decodedHangup = decodeCallControl(buildCallControl(hangup).body);
+    cc.decodeTransferOfHangup = decodeTransfer(buildCallControl(hangup).body);
     try {
-      buildTransfer({ user: "6666", pass: PASSWORD, agentUser: "1028", callId: "Y1", ingroup: "XDEFAULTINGROUPX" });
+      buildTransfer({ source: "crm", user: "6666", pass: PASSWORD, agentUser: "1028", callId: "Y1", ingroup: "XDEFAULTINGROUPX" });
     } catch (e) {
       report.errors.push({ name: e.name, message: e.message, issues: e.issues, isError: e instanceof Error, isValidationError: e instanceof TransferValidationError });
     }
-    report.decoded = decodeTransfer(report.built.body);
+    report.decoded = decodeTransfer(report.built.body, { serverVersion: "2.14-82" });
+    report.decodedAny = decodeTransfer(report.built.body);
     report.redacted = redactReply(`ERROR: Invalid Username/Password: |6666|${PASSWORD}|0|1|BAD|0|api|SELECT pass='${PASSWORD}';|\n`);
 
     const creds = { source: "crm", user: "6666", pass: PASSWORD };
@@ -72,6 +96,12 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
     setTimeout(() => aborter.abort("a string reason"), 100);
     o.aborted = await pending;
     o.afterFailures = await shared.transfer(req);
+    const hangupCall = { agentUser: "1028", callId: `H${Date.now()}${Math.floor(Math.random() * 1e6)}`.slice(0, 20) };
+    const stages = new TransferClient({ endpoint: `${replayUrl}/once`, defaults: creds });
+    o.hangup = await stages.hangup(hangupCall);
+    o.hangupAgain = await stages.hangup(hangupCall);
+    o.extension = await at("/reply/ext_success_phone").callControl({ stage: "EXTENSIONTRANSFER", agentUser: "1028", callId: "Y0315201639000402027", phoneNumber: "7275559999" });
+    o.hangupRecorded = await at("/reply/hangup_success_out").callControl({ stage: "HANGUP", agentUser: "1028", callId: "Y0315201639000402027" });
 
     const proxy = new TransferClient({ endpoint: `${replayUrl}/agc/api.php`, headers: { Authorization: `Bearer ${TOKEN}` } });
     o.currentCall = await proxy.currentCall();
