@@ -144,7 +144,8 @@ export function conclude(api, config, result, successCode) {
     };
   }
   const parsed = api.parseReply(text, { secret });
-  if (parsed.code === 'SERVER_ERROR') {
+  // SUCCESS_NOT_COMPLETED: a SUCCESS line, then a PHP fatal error (strict SQL mode: statuses written, nothing queued).
+  if (parsed.code === 'SERVER_ERROR' || parsed.code === 'SUCCESS_NOT_COMPLETED') {
     return {
       ...refusal('UPSTREAM_SERVER_ERROR', `upstream reported a PHP fatal error (a SUCCESS line before it does not count); ${DO_NOT_RETRY}`, { 'X-Upstream-Status': String(status) }),
       outcome: 'unknown',

@@ -435,6 +435,29 @@ fn strip_tags(line: &str) -> String {
 }
 
 impl Reply {
+    /// Every reply code, in declaration order (bindings and type
+    /// declarations are checked against this list).
+    pub const CODES: [&'static str; 18] = [
+        "TRANSFERRED",
+        "HUNGUP",
+        "INGROUP_NOT_VALID",
+        "NO_ACTIVE_CALL",
+        "AGENT_NOT_LOGGED_IN",
+        "NO_USER_FOUND",
+        "NOT_VALID",
+        "STAGE_NOT_VALID",
+        "PHONE_NUMBER_NOT_VALID",
+        "INVALID_CREDENTIALS",
+        "INVALID_SOURCE",
+        "API_NOT_ACTIVE",
+        "PERMISSION_DENIED",
+        "SUCCESS_NOT_COMPLETED",
+        "TRANSLATED",
+        "SERVER_ERROR",
+        "EMPTY_REPLY",
+        "UNRECOGNIZED",
+    ];
+
     /// The stable machine code of this reply.
     pub const fn code(&self) -> &'static str {
         match self {

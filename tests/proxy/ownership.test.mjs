@@ -1,11 +1,10 @@
-// The ownership check on real workerd against the test upstream (sandbox
-// VICIdial + agent_status in the recorded format): the agent's own call
+// The ownership check on real workerd against the sandbox VICIdial (its
+// non_agent_api.php agent_status over the live state): the agent's own call
 // moves; another agent's call, a ringing call, an ended call, an agent not
 // logged in are refused and nothing reaches api.php; GET /proxy/current-call.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import {
   SEEDED_CALL,
   TOKEN,
@@ -19,7 +18,7 @@ import {
   NONAGENT_PASS,
   API_PASS,
 } from './harness.mjs';
-import { startUpstream, agentStatusRow } from './upstream.mjs';
+import { startUpstream } from './upstream.mjs';
 
 const TWO = 'Tok-Two-Agents-55';
 let up;
@@ -38,16 +37,6 @@ before(async () => {
 after(async () => {
   await stack?.stop();
   await up?.close();
-});
-
-test('the test upstream answers agent_status exactly as recorded (as_on_call_027, as_no_call)', () => {
-  const rec = Object.fromEntries(
-    readFileSync(new URL('../recordings/nonagent-2.14-82.jsonl', import.meta.url), 'utf8')
-      .trim().split('\n').map((l) => JSON.parse(l)).map((r) => [r.name, r.reply]),
-  );
-  const calls = [{ callId: SEEDED_CALL, phoneNumber: '7275551212' }];
-  assert.equal(agentStatusRow({ user: '1028', status: 'INCALL', callerid: SEEDED_CALL, leadId: 1001 }, calls), rec.as_on_call_027);
-  assert.equal(agentStatusRow({ user: '1028', status: 'READY', callerid: '', leadId: 0 }, calls), rec.as_no_call);
 });
 
 test("the agent's own call moves; another agent's live call is refused and stays live", async () => {
@@ -72,31 +61,38 @@ test("the agent's own call moves; another agent's live call is refused and stays
   assert.equal(r.text, `SUCCESS: ra_call_control transfer - 1029|${theirs.callId}|\n`);
 });
 
-test('a ringing call (QUEUE) and an ended call (DEAD) are refused; nothing sent', async () => {
-  const call = up.startCall({ agentUser: '1030' });
+test('a ringing call (QUEUE), an ended call (DEAD), a logged-out agent are refused; nothing sent', async () => {
   const token = 'Tok-1030-x';
   const s = await startStack({ p: proxyBindings(up.apiUrl, { PROXY_TOKEN: token, TOKEN_AGENTS: `${token}:1030` }) });
+  const send = (callId) => post(s.url('p'), transferBody({ agent: '1030', callId }), { token });
   try {
-    up.agentLine('1030', `QUEUE|${call.callId}|${call.leadId}|OUTCAMP|3|remote agent 1030|ADMIN|1||||${call.phoneNumber}||\n`);
-    let r = await post(s.url('p'), transferBody({ agent: '1030', callId: call.callId }), { token });
+    const ringing = up.startCall({ agentUser: '1030', state: 'QUEUE' });
+    let r = await send(ringing.callId);
     assertRefusal(r, 409, 'CALL_RINGING');
     assert.equal(r.headers.get('retry-after'), '2');
-    up.agentLine('1030', `INCALL|${call.callId}|${call.leadId}|OUTCAMP|3|remote agent 1030|ADMIN|1||DEAD|${call.phoneNumber}||\n`);
-    r = await post(s.url('p'), transferBody({ agent: '1030', callId: call.callId }), { token });
+    let cc = await get(s.url('p', '/proxy/current-call'), { token });
+    assert.deepEqual(JSON.parse(cc.text), { agentUser: '1030', callId: ringing.callId, status: 'QUEUE', subStatus: '', movable: false });
+    // Answered: now it moves.
+    up.sandbox.answerCall(ringing.callId);
+    r = await send(ringing.callId);
+    assert.equal(r.text, `SUCCESS: ra_call_control transfer - 1030|${ringing.callId}|\n`);
+    // The caller hangs up: the agent row still names the call, sub-status DEAD.
+    const ended = up.startCall({ agentUser: '1030' });
+    up.sandbox.endCall(ended.callId);
+    r = await send(ended.callId);
     assertRefusal(r, 409, 'CALL_ENDED');
-    up.agentLine('1030', `PAUSED|${call.callId}|${call.leadId}|OUTCAMP|3|remote agent 1030|ADMIN|1|||${call.phoneNumber}||\n`);
-    r = await post(s.url('p'), transferBody({ agent: '1030', callId: call.callId }), { token });
-    assertRefusal(r, 409, 'CALL_ENDED');
-    assert.equal(up.callCount(call.callId), 0);
-    const cc = await get(s.url('p', '/proxy/current-call'), { token });
-    assert.deepEqual(JSON.parse(cc.text), { agentUser: '1030', callId: call.callId, status: 'PAUSED', subStatus: '', movable: false });
-    // Once INCALL again, it moves.
-    up.agentLine('1030', null);
-    r = await post(s.url('p'), transferBody({ agent: '1030', callId: call.callId }), { token });
-    assert.equal(r.status, 200, r.text);
-    assert.equal(up.callCount(call.callId), 1);
+    cc = await get(s.url('p', '/proxy/current-call'), { token });
+    assert.deepEqual(JSON.parse(cc.text), { agentUser: '1030', callId: ended.callId, status: 'INCALL', subStatus: 'DEAD', movable: false });
+    // The remote-agent loop cleans up: READY, no call.
+    up.sandbox.cleanupAgent('1030');
+    r = await send(ended.callId);
+    assertRefusal(r, 403, 'NOT_AGENTS_CALL');
+    up.sandbox.logoutAgent('1030');
+    r = await send(ended.callId);
+    assertRefusal(r, 409, 'AGENT_NOT_LOGGED_IN');
+    assert.equal(up.callCount(ringing.callId), 1);
+    assert.equal(up.callCount(ended.callId), 0);
   } finally {
-    up.agentLine('1030', null);
     await s.stop();
   }
 });

@@ -162,7 +162,6 @@ test('unknown parameters, e.g. an upstream URL: 400 UNKNOWN_PARAMETER', async ()
     ['&upstream=http%3A%2F%2Fevil.example.net%2Fagc%2Fapi.php', 'upstream'],
     ['&url=http://127.0.0.1:1/', 'url'],
     ['&format=debug', 'format'],
-    ['&phone_number=7275551212', 'phone_number'],
     ['&ingroup_choices%5B%5D=BILLING', 'ingroup_choices[]'],
     ['&agent.user=1029', 'agent.user'],
   ]) {
@@ -173,6 +172,10 @@ test('unknown parameters, e.g. an upstream URL: 400 UNKNOWN_PARAMETER', async ()
 });
 
 test('invalid fields: 400 INVALID_REQUEST naming field and code', async () => {
+  // A parameter of another stage (phone_number is EXTENSIONTRANSFER's).
+  const other = await send(main, transferBody({ extra: '&phone_number=7275551212' }));
+  assertRefusal(other, 400, 'INVALID_REQUEST');
+  assert.match(other.text, /phoneNumber:NOT_USED_BY_STAGE/);
   let r = await send(main, transferBody({ ingroup: 'SALESLINE,BILLING' }));
   assertRefusal(r, 400, 'INVALID_REQUEST');
   assert.match(r.text, /ingroup:INVALID_CHARACTER|ingroup:LIST_NOT_ALLOWED/);

@@ -46,6 +46,7 @@ before(async () => {
   stack = await startStack({
     main: proxyBindings(up.apiUrl),
     badpass: proxyBindings(up.apiUrl, { VICIDIAL_PASS: WRONG_PASS }),
+    auto: proxyBindings(up.apiUrl, { UPSTREAM_API_VERSION: null }),
   });
 });
 
@@ -70,7 +71,8 @@ test('a transfer through the proxy succeeds; the same again is replayed, nothing
   assert.equal(again.text, first.text);
   assert.equal(again.headers.get('x-proxy-replayed'), 'true');
   const s = await stats();
-  assert.equal(s.requests, 1);
+  assert.equal(up.count('/agc/api.php'), 1);
+  assert.equal(up.count('/vicidial/non_agent_api.php'), 1);
   assert.equal(s.transfers, 1);
   for (const r of [first, again]) assertNoSecrets(r, [API_PASS, TOKEN]);
 });
@@ -125,7 +127,7 @@ test('strict SQL mode: HTTP 500 with a SUCCESS line is never relayed as success'
     assert.match(r.text, /SUCCESS line does not count/);
     assert.match(r.text, /do not retry/);
     assert.equal(r.headers.get('x-upstream-status'), '500');
-    assert.equal((await stats()).requests, 1);
+    assert.equal(up.callCount(call.callId), 1);
   } finally {
     await resetSandbox();
   }
@@ -159,13 +161,32 @@ test('TransferClient from pkg/node.js: TRANSFERRED, then the replayed TRANSFERRE
     const second = await client.transfer(request);
     assert.equal(second.code, 'TRANSFERRED', JSON.stringify(second));
     assert.equal(second.ok, true);
-    // A refusal by the proxy is an HTTP error with a known outcome.
     const other = await client.transfer({ ...request, agentUser: '1029' });
-    assert.equal(other.code, 'HTTP_ERROR');
     assert.equal(other.httpStatus, 403);
     assert.equal(other.outcomeUnknown, false);
     assert.match(other.raw, /AGENT_NOT_ALLOWED/);
+    if (typeof client.currentCall === 'function') {
+      // The package with the proxy's client side: refusals typed, and the current call.
+      assert.equal(other.code, 'PROXY_REFUSED', JSON.stringify(other));
+      assert.equal(other.proxyCode, 'AGENT_NOT_ALLOWED');
+      const next = startCall();
+      const cc = await client.currentCall();
+      assert.deepEqual(cc, { ok: true, code: 'CURRENT_CALL', agentUser: '1028', callId: next.callId, status: 'INCALL', subStatus: '', movable: true });
+    } else {
+      // The package before it: a refusal by the proxy is an HTTP error with a known outcome.
+      assert.equal(other.code, 'HTTP_ERROR');
+    }
   } finally {
     client.free();
   }
+});
+
+test('UPSTREAM_API_VERSION auto: api.php is asked its version once (function=version, no credentials)', async () => {
+  assert.deepEqual(up.apiGets(), []);
+  for (let i = 0; i < 3; i++) {
+    const call = startCall();
+    const r = await post(stack.url('auto'), transferBody({ callId: call.callId }));
+    assert.equal(r.text, `SUCCESS: ra_call_control transfer - 1028|${call.callId}|\n`);
+  }
+  assert.deepEqual(up.apiGets(), ['function=version']);
 });

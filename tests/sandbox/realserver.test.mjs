@@ -108,6 +108,14 @@ const SCENARIOS = [
     api(`source=crm&user=apiplus&pass=pa%2Bss%2Fw%3Drd&agent_user=1028&function=ra_call_control&stage=HANGUP&value=Y9999999999999999999`),
     api(`source=crm&user=lvl1&pass=secret99&agent_user=1028&function=ra_call_control&stage=HANGUP&value=${C29}`),
   ] },
+  { name: 'hangup IN call without a closer-log row; extension on the IN call', steps: [api(`${A}&stage=HANGUP&value=${C29}`), api(`${A}&stage=EXTENSIONTRANSFER&value=${C28}&phone_number=8500&status=SALE`)] },
+  { name: 'call ID spelling: lowercase, trailing dot, a pipe', steps: [api(`${A}&stage=HANGUP&value=y0315201639000402027.`), api(`${A}&stage=HANGUP&value=Y0315201640000402028|`)] },
+  { name: 'array parameter: PHP fatal error', steps: [api(`${A}&stage=INGROUPTRANSFER&value=${C27}&ingroup_choices[]=SALESLINE`)] },
+  { name: 'multipart body', steps: [api('', {
+    method: 'POST', contentType: 'multipart/form-data; boundary=XyZ',
+    body: ['source=crm', 'user=6666', 'pass=1234', 'agent_user=1028', 'function=ra_call_control', 'stage=INGROUPTRANSFER', `value=${C27}`, 'ingroup_choices=SALESLINE']
+      .map((kv) => { const [k, v] = kv.split('='); return `--XyZ\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`; }).join('') + '--XyZ--\r\n',
+  })] },
   { name: 'POST form body', steps: [api('', { method: 'POST', body: `${A}&stage=INGROUPTRANSFER&value=${C27}&ingroup_choices=SALESLINE`, contentType: 'application/x-www-form-urlencoded' })] },
   { name: 'system API off', variant: 'api_off', steps: [api(`${A}&stage=HANGUP&value=${C27}`)] },
   { name: 'no active Asterisk server', variant: 'no_servers', steps: [api(`${A}&stage=HANGUP&value=${C27}`)] },
@@ -119,6 +127,12 @@ const SCENARIOS = [
     na('function=agent_status&user=nanoview&pass=napass99&source=test&agent_user=1028'),
     na('function=agent_status&user=naapi&pass=napass99&source=t&agent_user=1028'),
     na('function=logged_in_agents&user=nalimited&pass=napass99&source=test'),
+  ] },
+  { name: 'agent_status: filtered agent_user, include_ip, another agent', seed: 'extras+nonagent', steps: [
+    na(`${NA}&agent_user=10%2728%3B`), na(`${NA}&agent_user=1028&header=YES&include_ip=YES`), na(`${NA}&agent_user=agent_7-b&stage=csv&header=YES`),
+  ] },
+  { name: 'non-agent lockout: ten failures, then the right password', seed: 'nonagent', steps: [
+    na(`${NA}&agent_user=1028`), ...Array.from({ length: 10 }, () => na(`${NA.replace('napass99', 'bad')}&agent_user=1028`)), na(`${NA}&agent_user=1028`),
   ] },
   { name: 'agent_status on call 028', seed: 'nonagent', setup: 'on028', steps: [na(`${NA}&agent_user=1028`)] },
   { name: 'agent_status ringing (QUEUE)', seed: 'nonagent', setup: 'queue028', steps: [na(`${NA}&agent_user=1028&header=YES`)] },
