@@ -1,11 +1,14 @@
-// In-memory stand-in for VICIdial 2.14-82 `agc/api.php` (build 250122-1010),
-// restricted to `function=ra_call_control` (stages INGROUPTRANSFER, HANGUP,
-// EXTENSIONTRANSFER), `function=version` and the 418 coffee functions.
+// In-memory stand-in for VICIdial `agc/api.php` (2.14-82, build 250122-1010,
+// by default; option apiVersion picks an older revision's filters, see
+// versions.mjs), restricted to `function=ra_call_control` (stages
+// INGROUPTRANSFER, HANGUP, EXTENSIONTRANSFER), `function=version` and the 418
+// coffee functions; plus `vicidial/non_agent_api.php` (non-agent.mjs) over the
+// same tables, and the sandbox controls (live calls, ringing, ended calls).
 //
 // It follows the real server: the contract is shared/spec/ra_call_control.md,
-// the ground truth shared/vicidial-replies/real-2.14-82*.jsonl. Each rule
-// below names the server fact behind it. Pure JavaScript, no dependencies,
-// no Node APIs: runs in Node 20, workerd and browsers.
+// the ground truth the recordings in tests/recordings/. Each rule below names
+// the server fact behind it. Pure JavaScript, no dependencies, no Node APIs:
+// runs in Node 20, workerd and browsers.
 //
 //   import { createSandbox } from './sandbox/vicidial.mjs';
 //   const vd = createSandbox({ seed: 'default' });

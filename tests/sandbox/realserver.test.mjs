@@ -212,7 +212,7 @@ function send(base, r) {
 const skipReason = !PRESENT && !CI ? `the real-server harness ${HARNESS} is absent (needs ../shared/realserver); skipped` : false;
 if (skipReason) console.log(`# ${skipReason}`);
 
-describe('sandbox vs the real server (../shared/realserver)', { skip: skipReason, timeout: 240_000 }, () => {
+describe('sandbox vs the real server (../shared/realserver)', { skip: skipReason, timeout: 420_000 }, () => {
   before(async () => {
     assert.ok(PRESENT, `CI=true and the real-server harness is missing: ${HARNESS}`);
     await sh('up.sh', [], {}, 200_000); // installs mariadb/php with apt when missing (a minute or two)

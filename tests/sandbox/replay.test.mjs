@@ -15,7 +15,9 @@
 // the previous record's time, so bytes match exactly with no normalisation.
 // The HTTP replay (Node server, real clock) normalises exactly those two.
 
-import { test, describe } from 'node:test';
+import { test, describe, before, after } from 'node:test';
+import { spawn } from 'node:child_process';
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +28,16 @@ import { startSandboxServer } from '../../sandbox/node-server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repliesDir = path.resolve(here, '..', 'recordings');
+const repoRoot = path.resolve(here, '..', '..');
+const WORKERD = path.join(repoRoot, 'node_modules', '.bin', 'workerd');
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+    s.on('error', reject);
+  });
+}
 
 const DOCUMENTATION = 'documented-agent-api.jsonl';
 const ALL_FILES = fs.readdirSync(repliesDir).filter((f) => f.endsWith('.jsonl')).sort();
@@ -220,45 +232,70 @@ test('an unknown recorded seed or setup_sql fails loudly', () => {
   assert.throws(() => stateForSetupSql("UPDATE vicidial_users SET active='N';"), /no sandbox state reproduces/);
 });
 
-// ---- the same over real HTTP (Node server, real clock) -------------------------
+// ---- the same over real HTTP (Node server and workerd, real clock) --------------
+
+/** Replay one file against a base URL serving the sandbox routes. */
+async function replayOverHttp(base, file) {
+  const records = load(file);
+  const post = async (p, body) => {
+    const r = await fetch(`${base}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const text = await r.text();
+    assert.equal(r.status, 200, `${p}: ${text}`);
+  };
+  let prevSeq = null;
+  for (const rec of records) {
+    const seq = sequenceOf(rec.name);
+    if (seq === null || seq !== prevSeq) await post('/sandbox/reset', { seed: seedFor(file, rec), ...configFor(rec) });
+    if (rec.setup_sql) {
+      const s = stateForSetupSql(rec.setup_sql);
+      await post('/sandbox/state', { name: s.name, args: s.args });
+    }
+    prevSeq = seq;
+    const init = { method: rec.method, headers: {} };
+    if (rec.method === 'POST') {
+      init.body = rec.body ?? '';
+      if (rec.content_type_sent) init.headers['content-type'] = rec.content_type_sent;
+    }
+    const q = rec.query ? `?${rec.query}` : '';
+    const res = await fetch(`${base}${rec.path ?? '/agc/api.php'}${q}`, init);
+    const body = Buffer.from(await res.arrayBuffer()).toString('utf8');
+    assert.equal(res.status, rec.http_status, `${rec.name}: HTTP status`);
+    assert.equal(normaliseTime(body), normaliseTime(rec.reply), `${rec.name}: reply bytes`);
+    for (const [k, v] of recordedHeaders(rec)) assert.equal(res.headers.get(k), v, `${rec.name}: header ${k}`);
+  }
+}
 
 describe('replay over HTTP on 127.0.0.1 (real clock, time normalised)', () => {
-  for (const file of FILES) {
-    test(file, async () => {
-      const records = load(file);
-      const srv = await startSandboxServer({ port: 0 });
-      const post = async (p, body) => {
-        const r = await fetch(`${srv.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-        const text = await r.text();
-        assert.equal(r.status, 200, `${p}: ${text}`);
-      };
-      try {
-        let prevSeq = null;
-        for (const rec of records) {
-          const seq = sequenceOf(rec.name);
-          if (seq === null || seq !== prevSeq) await post('/sandbox/reset', { seed: seedFor(file, rec), ...configFor(rec) });
-          if (rec.setup_sql) {
-            const s = stateForSetupSql(rec.setup_sql);
-            await post('/sandbox/state', { name: s.name, args: s.args });
-          }
-          prevSeq = seq;
-          const init = { method: rec.method, headers: {} };
-          if (rec.method === 'POST') {
-            init.body = rec.body ?? '';
-            if (rec.content_type_sent) init.headers['content-type'] = rec.content_type_sent;
-          }
-          const q = rec.query ? `?${rec.query}` : '';
-          const res = await fetch(`${srv.url}${rec.path ?? '/agc/api.php'}${q}`, init);
-          const body = Buffer.from(await res.arrayBuffer()).toString('utf8');
-          assert.equal(res.status, rec.http_status, `${rec.name}: HTTP status`);
-          assert.equal(normaliseTime(body), normaliseTime(rec.reply), `${rec.name}: reply bytes`);
-          for (const [k, v] of recordedHeaders(rec)) assert.equal(res.headers.get(k), v, `${rec.name}: header ${k}`);
-        }
-      } finally {
-        await srv.close();
+  describe('Node server', () => {
+    let srv;
+    before(async () => { srv = await startSandboxServer({ port: 0 }); });
+    after(async () => { await srv.close(); });
+    for (const file of FILES) test(file, () => replayOverHttp(srv.url, file));
+  });
+
+  // the module worker under real workerd (sandbox/workerd.capnp); under CI=true a missing workerd fails
+  describe('workerd (sandbox/workerd.capnp)', { skip: !fs.existsSync(WORKERD) && !process.env.CI && 'workerd not installed (npm ci)' }, () => {
+    let child;
+    let base;
+    before(async () => {
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      child = spawn(WORKERD, ['serve', path.join(repoRoot, 'sandbox', 'workerd.capnp'), '--socket-addr', `http=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => { stderr += d; });
+      const deadline = Date.now() + 20000;
+      for (;;) {
+        try {
+          const r = await fetch(`${base}/sandbox/stats`);
+          if (r.ok) { await r.arrayBuffer(); break; }
+        } catch { /* not up yet */ }
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`workerd did not start: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
       }
     });
-  }
+    after(() => { if (child && child.exitCode === null) child.kill('SIGTERM'); });
+    for (const file of FILES) test(file, () => replayOverHttp(base, file));
+  });
 
   test('normalisation is narrow: only the version DATE/EPOCH and the auth timestamp', () => {
     const v = 'VERSION: 2.14-82|BUILD: 250122-1010|DATE: 2026-11-24 23:19:24|EPOCH: 1795562364\n';
