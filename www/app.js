@@ -373,6 +373,7 @@ function renderOutcome(outcome, request, key) {
       + 'when it acts on it, so a repeat finds no active call. Do not send again; check where the call is.';
   }
   $('hint-unknown').hidden = !outcome.outcomeUnknown;
+  $('hint-replayed').hidden = outcome.replayed !== true;
 
   const list = $('outcome-issues');
   list.replaceChildren(

@@ -38,7 +38,7 @@ function failure(code, message, extra = {}) {
 /** A plain, JSON-safe copy of the outcome for sendResponse. */
 function plain(outcome) {
   const keys = ['ok', 'code', 'message', 'outcomeUnknown', 'likelyAlreadyTransferred', 'likelyAlreadyEnded',
-    'proxyCode', 'reason', 'retryAfter', 'httpStatus', 'reply', 'raw', 'issues'];
+    'proxyCode', 'reason', 'retryAfter', 'replayed', 'httpStatus', 'reply', 'raw', 'issues'];
   const copy = {};
   for (const key of keys) if (outcome?.[key] !== undefined) copy[key] = outcome[key];
   return JSON.parse(JSON.stringify(copy));

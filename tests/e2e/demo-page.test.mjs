@@ -75,6 +75,7 @@ async function outcome(page) {
     staleText: document.getElementById('outcome-stale').textContent,
     already: !document.getElementById('hint-already').hidden,
     unknown: !document.getElementById('hint-unknown').hidden,
+    replayed: !document.getElementById('hint-replayed').hidden,
     rawShown: !document.getElementById('raw').hidden,
     raw: document.getElementById('raw-text').textContent,
     rawChildren: document.getElementById('raw-text').childElementCount,
@@ -148,6 +149,8 @@ test('INGROUPTRANSFER through the page: sandbox call, current call, transfer; a 
     // The same request again: the proxy answers what it answered the first time, sends nothing.
     const replay = await send(page);
     assert.equal(replay.code, 'TRANSFERRED', JSON.stringify(replay));
+    assert.equal(replay.replayed, true, 'the page says the answer came from the proxy\'s memory');
+    assert.equal(first.replayed, false);
     assert.equal((await managerCommandsFor(stack.url, call.channel)).length, 1, 'nothing sent twice');
 
     // Another action on the moved call: the proxy says it already moved it.
