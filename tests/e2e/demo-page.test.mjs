@@ -216,6 +216,11 @@ test('HANGUP through the page: only the call is sent', LIMIT, async () => {
     const commands = await managerCommandsFor(stack.url, call.channel);
     assert.equal(commands.length, 1, JSON.stringify(commands));
     assert.match(JSON.stringify(commands[0]), /Hangup/);
+    // The agent is READY now: "Use my current call" says there is none and keeps the field.
+    await page.click('#current-call');
+    await page.waitForFunction(() => /has no call right now/.test(document.getElementById('call-status').textContent));
+    assert.match(await page.textContent('#call-status'), /^Agent user 1028 has no call right now \(status READY\)\.$/);
+    assert.equal(await page.inputValue('#callId'), call.callId);
     await page.screenshot({ path: await outputPath('demo-hangup.png'), fullPage: true });
     assert.deepEqual(problems, []);
   } finally {
