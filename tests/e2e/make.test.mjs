@@ -78,6 +78,8 @@ if [[ "$1" == pkg-template/build.mjs ]]; then
   echo "pkg/ sizes            raw        gzip -9    brotli"
   echo "vicidial_xfer_bg.wasm    80.0 KB   36.0 KB   30.0 KB"
   echo "wasm gzip 36.0 KB (goal <= 30 KB): NOT met"
+  echo
+  echo "inline entry (esbuild, bun build): the wasm as base64 costs +22.9 KB raw, +9.3 KB gzip"
   echo "{}" > pkg/package.json
 else
   echo "node $*"
@@ -97,7 +99,7 @@ test('make demo serves an up-to-date pkg/ without rebuilding, rebuilds a stale o
     let result = run();
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /smoke: optimized module loads/);
-    assert.doesNotMatch(result.stdout, /goal|pkg\/ sizes|gzip/);
+    assert.doesNotMatch(result.stdout, /goal|pkg\/ sizes|gzip|KB/);
     assert.match(result.stdout, /^node demo\/run\.mjs$/m);
 
     // Up to date: only the server starts.
@@ -112,7 +114,7 @@ test('make demo serves an up-to-date pkg/ without rebuilding, rebuilds a stale o
     result = run();
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /smoke: optimized module loads/);
-    assert.doesNotMatch(result.stdout, /goal/);
+    assert.doesNotMatch(result.stdout, /goal|KB/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
