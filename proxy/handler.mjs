@@ -12,7 +12,7 @@ import { refusal, toResponse, preflight, jsonReply, clean, ALLOWED_METHODS } fro
 import { authenticate } from './auth.mjs';
 import { readParams, refusalForIssues } from './request.mjs';
 import { decodeAction, supportedStages } from './stages.mjs';
-import { targetAllowed } from './config-tokens.mjs';
+import { targetAllowed, STAGES } from './config-tokens.mjs';
 import { agentStatus, currentCall } from './ownership.mjs';
 import { auditLine } from './audit.mjs';
 
@@ -68,9 +68,21 @@ export async function handleProxyRequest(request, ctx) {
 
   const params = await readParams(request, url, config);
   if (params.refusal) return finish(params.refusal);
+  // The token's stages first: a stage it may not use is refused whatever else the request holds.
+  const asked = stageParam(params.encoded);
+  if (asked !== null && STAGES.includes(asked) && !client.stages.has(asked)) {
+    return finish(refusal('STAGE_NOT_ALLOWED', `this token may not use stage ${asked}`));
+  }
   const serverVersion = await ctx.version();
-  const decoded = decodeAction(ctx.api, params.encoded, serverVersion);
-  const stages = supportedStages(ctx.api);
+  let decoded;
+  try {
+    decoded = decodeAction(ctx.api, params.encoded, serverVersion);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // The package refused the version (unreadable, or older than it supports).
+    return finish(refusal('MISCONFIGURED', `the proxy is not configured correctly (UPSTREAM_API_VERSION: api.php ${clean(serverVersion, 20)} is not supported)`));
+  }
+  const stages = supportedStages();
   if (!decoded.ok) return finish(refusalForIssues(decoded.issues, stages));
   const { stage, target, request: req } = decoded;
   Object.assign(audit, { agent: req.agentUser, call: req.callId, stage, target });
@@ -97,6 +109,12 @@ export async function handleProxyRequest(request, ctx) {
     reply = refusal('PROXY_FAILURE', 'the proxy failed while handling this action; its outcome may be unknown: check the call (GET /proxy/current-call) before retrying');
   }
   return finish(reply);
+}
+
+/** The raw `stage` parameter (the first one), or null. */
+function stageParam(encoded) {
+  const m = /(?:^|&)stage=([^&]*)/.exec(encoded);
+  return m ? m[1] : null;
 }
 
 async function currentCallReply(ctx, config, client, url, audit) {

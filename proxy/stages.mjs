@@ -1,13 +1,13 @@
-// The stages the proxy forwards, over whatever the package offers: the
-// whole call control (decodeCallControl / buildCallControl) when the
-// package has it, else INGROUPTRANSFER only (decodeTransfer / buildTransfer).
-// The rest of the proxy sees one shape: { stage, target, request }.
+// The stages the proxy forwards, over the package's whole call control
+// (decodeCallControl / buildCallControl with { serverVersion }). The rest of
+// the proxy sees one shape: { stage, target, request }.
+
+/** The stages the package decodes (each token allows a subset: TOKEN_AGENTS "stages"). */
+export const FORWARDED_STAGES = Object.freeze(['INGROUPTRANSFER', 'EXTENSIONTRANSFER', 'HANGUP']);
 
 /** The stages the loaded package can decode. */
-export function supportedStages(api) {
-  return typeof api.decodeCallControl === 'function'
-    ? ['INGROUPTRANSFER', 'EXTENSIONTRANSFER', 'HANGUP']
-    : ['INGROUPTRANSFER'];
+export function supportedStages() {
+  return FORWARDED_STAGES;
 }
 
 /** What an action is aimed at: the in-group, the number, or '' (HANGUP). */
@@ -23,21 +23,15 @@ export function successCode(stage) {
 }
 
 /**
- * Decodes the client's parameters (query and form body joined).
+ * Decodes the client's parameters (query and form body joined). Throws the
+ * package's RangeError when it does not support `serverVersion`.
  * @returns {{ ok: true, stage, target, request } | { ok: false, issues }}
  */
 export function decodeAction(api, encoded, serverVersion) {
-  const options = serverVersion ? { serverVersion } : undefined;
-  if (typeof api.decodeCallControl === 'function') {
-    const d = api.decodeCallControl(encoded, options);
-    if (!d.ok) return d;
-    const stage = d.request.stage;
-    return { ok: true, stage, target: targetOf(stage, d.request), request: d.request };
-  }
-  const d = api.decodeTransfer(encoded, options);
+  const d = api.decodeCallControl(encoded, serverVersion ? { serverVersion } : undefined);
   if (!d.ok) return d;
-  const request = { stage: 'INGROUPTRANSFER', ...d.request };
-  return { ok: true, stage: 'INGROUPTRANSFER', target: request.ingroup, request };
+  const stage = d.request.stage;
+  return { ok: true, stage, target: targetOf(stage, d.request), request: d.request };
 }
 
 /**
@@ -45,19 +39,16 @@ export function decodeAction(api, encoded, serverVersion) {
  * Throws the package's validation error (with `.issues`) if a credential is refused.
  */
 export function buildForward(api, request, creds, serverVersion) {
-  const options = serverVersion ? { serverVersion } : undefined;
   const full = { ...request, source: creds.source, user: creds.user, pass: creds.pass };
-  if (typeof api.buildCallControl === 'function') return api.buildCallControl(full, options).body;
-  const { stage, ...transfer } = full;
-  return api.buildTransfer(transfer, options).body;
+  return api.buildCallControl(full, serverVersion ? { serverVersion } : undefined).body;
 }
 
 /** Which setting a credential issue of the package points at. */
 export const CREDENTIAL_SETTINGS = Object.freeze({ source: 'VICIDIAL_SOURCE', user: 'VICIDIAL_USER', pass: 'VICIDIAL_PASS' });
 
 /**
- * Checks the proxy's own credentials with the package once, at start-up,
- * on a sample request. Returns the names of the settings that are wrong.
+ * Checks the proxy's own credentials with the package on a sample request.
+ * Returns the names of the settings that are wrong.
  */
 export function credentialProblems(api, creds, serverVersion) {
   const sample = { stage: 'INGROUPTRANSFER', agentUser: '1028', callId: 'Y0315201639000402027', ingroup: 'SALESLINE' };
@@ -65,7 +56,8 @@ export function credentialProblems(api, creds, serverVersion) {
     buildForward(api, sample, creds, serverVersion);
     return [];
   } catch (e) {
-    const fields = (e.issues ?? []).map((i) => CREDENTIAL_SETTINGS[i.field]).filter(Boolean);
+    if (!Array.isArray(e.issues)) throw e;
+    const fields = e.issues.map((i) => CREDENTIAL_SETTINGS[i.field]).filter(Boolean);
     return [...new Set(fields.length ? fields : Object.values(CREDENTIAL_SETTINGS))];
   }
 }

@@ -14,6 +14,8 @@ import { credentialProblems } from './stages.mjs';
 import { CallMemory } from './memory.mjs';
 import { perform } from './action.mjs';
 
+/** The newest api.php version the package knows (a newer server gets the same rules). */
+const NEWEST_KNOWN_VERSION = '2.14-82';
 /** How long an unanswered version question is remembered before asking again. */
 const VERSION_RETRY_MS = 60000;
 
@@ -26,7 +28,14 @@ function prepare(env) {
   let parsed = parseConfig(env);
   if (parsed.ok) {
     // The package checks the proxy's credentials once: MISCONFIGURED names only the wrong ones.
-    const names = credentialProblems(api, parsed.config, parsed.config.apiVersion);
+    // With UPSTREAM_API_VERSION=auto the version is not known yet: the newest rules here, the
+    // real version's on each request (an older server then names the setting it refuses).
+    let names;
+    try {
+      names = credentialProblems(api, parsed.config, parsed.config.apiVersion ?? NEWEST_KNOWN_VERSION);
+    } catch {
+      names = ['UPSTREAM_API_VERSION'];
+    }
     if (names.length > 0) parsed = { ok: false, errors: names.map((n) => `${n}: refused by the package's rules`) };
   }
   if (!parsed.ok) console.error(`vicidial-xfer proxy misconfigured: ${parsed.errors.join('; ')}`);

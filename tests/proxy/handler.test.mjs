@@ -98,6 +98,8 @@ test('concurrent identical requests: one upstream request, every client gets its
     release = () => r(new Response(`SUCCESS: ra_call_control transfer - 1028|${call}|\n`));
   }));
   const pending = Array.from({ length: 10 }, () => s.call());
+  // Wait until the first one is at the upstream (and the others have arrived meanwhile).
+  for (let i = 0; i < 200 && !release; i++) await new Promise((r) => setTimeout(r, 5));
   await new Promise((r) => setTimeout(r, 20));
   release();
   const res = await Promise.all(pending);

@@ -18,11 +18,9 @@ import {
   transferBody,
 } from './harness.mjs';
 import { startUpstream } from './upstream.mjs';
-import * as api from '../../pkg/node.js';
 
 const LIMITED = 'Tok-Limited-42';
 const HANGER = 'Tok-Hanger-43';
-const HAS_STAGES = typeof api.decodeCallControl === 'function';
 let up;
 let stack;
 
@@ -37,6 +35,9 @@ before(async () => {
     main: proxyBindings(up.apiUrl, { PROXY_TOKEN: `${TOKEN},${LIMITED},${HANGER}`, TOKEN_AGENTS: JSON.stringify(policy), BODY_TIMEOUT_MS: '600' }),
     badsource: proxyBindings(up.apiUrl, { VICIDIAL_SOURCE: 'x' }),
     badpass: proxyBindings(up.apiUrl, { VICIDIAL_PASS: 'pass with space and ;' }),
+    v74: proxyBindings(up.apiUrl, { UPSTREAM_API_VERSION: '2.14-74', TOKEN_AGENTS: `${TOKEN}:agent_7-b` }),
+    v82: proxyBindings(up.apiUrl, { UPSTREAM_API_VERSION: '2.14-82', TOKEN_AGENTS: `${TOKEN}:agent_7-b` }),
+    tooold: proxyBindings(up.apiUrl, { UPSTREAM_API_VERSION: '2.11-1' }),
   });
 });
 
@@ -71,7 +72,7 @@ test('stages: INGROUPTRANSFER only by default; a token without it is refused it'
   assert.equal(up.callCount(call.callId), 0);
 });
 
-test('HANGUP and EXTENSIONTRANSFER for a token allowed them (when the package decodes them)', { skip: HAS_STAGES ? false : 'the package has no decodeCallControl yet: INGROUPTRANSFER only' }, async () => {
+test('HANGUP and EXTENSIONTRANSFER for a token allowed them; the target policy for numbers', async () => {
   const call = up.startCall({ agentUser: '1028' });
   let r = await post(stack.url('main'), `function=ra_call_control&stage=EXTENSIONTRANSFER&agent_user=1028&value=${call.callId}&phone_number=7275550000`, { token: HANGER });
   assertRefusal(r, 403, 'TARGET_NOT_ALLOWED');
@@ -132,4 +133,18 @@ test('audit: one JSON line per request, label not token, no secret anywhere in t
   for (const secret of [TOKEN, LIMITED, HANGER, API_PASS === '1234' ? 'pass=1234' : API_PASS, NONAGENT_PASS, 'pass with space']) {
     assert.ok(!out.includes(secret), `workerd output contains ${secret}`);
   }
+});
+
+test("the upstream's api.php version picks the package's rules (serverVersion)", async () => {
+  const body = `function=ra_call_control&stage=INGROUPTRANSFER&agent_user=agent_7-b&value=Y0315201641000402029&ingroup_choices=SALESLINE`;
+  // 2.14-74 deletes - and _ from agent_user: the request would act for another agent name.
+  const old = await post(stack.url('v74'), body);
+  assertRefusal(old, 400, 'INVALID_REQUEST');
+  assert.match(old.text, /agentUser:NEEDS_NEWER_VERSION/);
+  // 2.14-82 keeps them: the request is valid and goes on to the ownership check (agent_7-b is not logged in here).
+  const now = await post(stack.url('v82'), body);
+  assertRefusal(now, 409, 'AGENT_NOT_LOGGED_IN');
+  const r = await post(stack.url('tooold'), transferBody());
+  assertRefusal(r, 500, 'MISCONFIGURED');
+  assert.equal(r.text, 'ERROR: proxy MISCONFIGURED - the proxy is not configured correctly (UPSTREAM_API_VERSION)\n');
 });
