@@ -850,7 +850,9 @@ class Sandbox {
     const rows = (m) => [...m.values()].map((r) => ({ ...r }));
     const db = this._db;
     return {
+      servers: rows(db.servers),
       users: rows(db.users),
+      userGroups: rows(db.userGroups),
       liveAgents: rows(db.liveAgents),
       calls: rows(db.calls),
       leads: rows(db.leads),
@@ -858,6 +860,8 @@ class Sandbox {
       campaigns: rows(db.campaigns),
       vicidialLog: db.vicidialLog.map((r) => ({ ...r })),
       closerLog: db.closerLog.map((r) => ({ ...r })),
+      logExtended: db.logExtended.map((r) => ({ ...r })),
+      liveInboundAgents: db.liveInboundAgents.map((r) => ({ ...r })),
       manager: this.managerQueue(),
       apiLog: db.apiLog.slice(-this._options.apiLogLimit).map((r) => ({ ...r })),
     };
