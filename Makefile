@@ -50,14 +50,16 @@ pkg: setup
 	$(NODE) pkg-template/build.mjs
 
 # pkg/ as a file target: rebuilt only when a source is newer than the last
-# build (build.mjs empties pkg/ first and writes package.json after the rest).
+# build (build.mjs empties pkg/ first and writes package.json after the rest;
+# a failed build removes it, so the next make builds again).
 # For `make demo` and `make test-e2e`; build.mjs's output stops at its size
 # report (the table, the goals and what follows them: `make pkg` shows them).
 PKG_SOURCES := Cargo.toml Cargo.lock $(shell find src pkg-template -type f 2>/dev/null)
 pkg/package.json: $(PKG_SOURCES)
 	@echo "pkg/ is missing or older than its sources: building it (make pkg)"
 	@$(MAKE) --no-print-directory setup
-	@$(NODE) pkg-template/build.mjs | awk '/^pkg\/ sizes/ { sizes = 1 } !sizes { print }'
+	@$(NODE) pkg-template/build.mjs | awk '/^pkg\/ sizes/ { sizes = 1 } !sizes { print }' \
+	  || { rm -f pkg/package.json; echo "pkg/ build failed (pkg/package.json removed: the next make builds again)"; exit 1; }
 
 ## The wasm suite in Node, a Chromium page, a dedicated and a service worker.
 test-wasm:

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './helpers.mjs';
@@ -72,7 +72,11 @@ function scratchTree() {
   const fakeNode = join(dir, 'fake-node');
   // The last lines of pkg-template/build.mjs's output, and its last file.
   writeFileSync(fakeNode, `#!/usr/bin/env bash
-if [[ "$1" == pkg-template/build.mjs ]]; then
+if [[ "$1" == pkg-template/build.mjs && -e fail-build ]]; then
+  echo "{}" > pkg/package.json
+  echo "smoke test failed" >&2
+  exit 1
+elif [[ "$1" == pkg-template/build.mjs ]]; then
   echo "smoke: optimized module loads; parseReply -> TRANSFERRED"
   echo
   echo "pkg/ sizes            raw        gzip -9    brotli"
@@ -115,6 +119,19 @@ test('make demo serves an up-to-date pkg/ without rebuilding, rebuilds a stale o
     assert.equal(result.status, 0, result.stderr);
     assert.match(result.stdout, /smoke: optimized module loads/);
     assert.doesNotMatch(result.stdout, /goal|KB/);
+
+    // A build that fails after writing package.json: make fails, and the next make builds again.
+    writeFileSync(join(dir, 'fail-build'), '');
+    utimesSync(join(dir, 'src', 'lib.rs'), new Date(Date.now() + 10000), new Date(Date.now() + 10000));
+    result = run();
+    assert.notEqual(result.status, 0, result.stdout);
+    assert.match(result.stdout, /pkg\/ build failed/);
+    assert.doesNotMatch(result.stdout, /demo\/run\.mjs/);
+    assert.equal(existsSync(join(dir, 'pkg', 'package.json')), false, 'the half-built pkg/ does not count as built');
+    rmSync(join(dir, 'fail-build'));
+    result = run();
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /smoke: optimized module loads/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
