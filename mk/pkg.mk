@@ -1,9 +1,18 @@
 # The package's distribution: what a user installs (npm tarball, crate,
 # docs) and the Rust-side client feature.
 #   make test-pkg-dist   npm pack and cargo package clean, docs as docs.rs builds them, client lint
-TEST_TARGETS += test-pkg-dist
+#   make test-pkg-rust   the binding's Rust tests: JSON writers vs serde_json, the request reader,
+#                        index.d.ts's code unions vs the core (tests/pkg_codes.rs)
+TEST_TARGETS += test-pkg-dist test-pkg-rust
 
-.PHONY: test-pkg-dist
+.PHONY: test-pkg-dist test-pkg-rust
+
+test-pkg-rust:
+	$(CARGO) test --lib --features wasm,serde wasm::
+	$(CARGO) test --features wasm,serde --test pkg_codes
+	$(CARGO) clippy --lib --tests --features wasm,serde -- -D warnings
+	$(CARGO) clippy --features wasm,serde --test pkg_codes -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm -- -D warnings
 
 # Fails on any warning of npm pack or cargo package (their stderr is checked).
 ## npm pack and cargo package without warnings, docs as docs.rs builds them, the client feature's lint.

@@ -28,7 +28,8 @@ if (want !== have) {
   process.exit(1);
 }
 
-run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--features", "wasm"]);
+// Without std: the `wasm` feature then brings a bump allocator and a panic handler (src/wasm/runtime.rs).
+run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", "wasm"]);
 const wasm = join(root, "target", "wasm32-unknown-unknown", "release", "vicidial_xfer.wasm");
 
 rmSync(work, { recursive: true, force: true });

@@ -45,16 +45,6 @@ export const CODES = Object.freeze({
   UPSTREAM_REPLY_TOO_LARGE: 502,
 });
 
-/** Proxy codes after which the upstream may have acted: the outcome is unknown. */
-export const OUTCOME_UNKNOWN_CODES = new Set([
-  'UPSTREAM_TIMEOUT',
-  'UPSTREAM_BODY_TIMEOUT',
-  'UPSTREAM_CONNECTION_FAILED',
-  'UPSTREAM_HTTP_ERROR',
-  'UPSTREAM_SERVER_ERROR',
-  'UPSTREAM_REPLY_TOO_LARGE',
-]);
-
 export const ALLOWED_METHODS = 'POST, GET, OPTIONS';
 const ALLOWED_HEADERS = 'Authorization, Content-Type';
 const EXPOSED_HEADERS = 'Retry-After, X-Proxy-Error, X-Proxy-Replayed';

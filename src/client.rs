@@ -118,7 +118,7 @@ pub const TRANSPORT_CODES: [&str; 6] = ["TIMEOUT", "NETWORK_ERROR", "ABORTED", "
 /// Proxy codes after which the upstream may have acted (the proxy sent the
 /// request and lost the answer, or an identical request is under way or
 /// ended unknown): the outcome is unknown.
-pub const PROXY_CODES_OUTCOME_UNKNOWN: [&str; 8] = [
+pub const PROXY_CODES_OUTCOME_UNKNOWN: [&str; 9] = [
     "UPSTREAM_TIMEOUT",
     "UPSTREAM_BODY_TIMEOUT",
     "UPSTREAM_CONNECTION_FAILED",
@@ -127,6 +127,8 @@ pub const PROXY_CODES_OUTCOME_UNKNOWN: [&str; 8] = [
     "UPSTREAM_REPLY_TOO_LARGE",
     "TRANSFER_IN_PROGRESS",
     "OUTCOME_UNKNOWN",
+    // The proxy's per-call memory failed mid-action.
+    "PROXY_FAILURE",
 ];
 
 /// How many call IDs a [`TransferLog`] remembers.

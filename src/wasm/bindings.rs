@@ -32,35 +32,36 @@ fn not_a_string(field: Field) -> String {
     binding_issue(js_key(field), "NOT_A_STRING", &message)
 }
 
-fn unknown_field(key: &str, fixed_stage: bool) -> String {
+fn unknown_field(key: &str) -> String {
     let mut message = String::from(key);
-    message.push_str(if fixed_stage {
-        " is set by this function: use callControl / validateCallControl / buildCallControl to choose the stage"
-    } else {
-        " is not a request field (stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status)"
-    });
+    message.push_str(" is not a request field (stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status)");
     binding_issue(key, "UNKNOWN_FIELD", &message)
 }
 
 /// Every problem of `fields` (wrong types and unknown keys first), and the
 /// draft when there is none.
 fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Vec<String>, Option<crate::CallControlRequest>) {
-    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k, false)).collect();
-    let stage_given = fields.get(Field::Stage).is_some() || !fields.is_string_or_absent(Field::Stage);
-    if fixed_stage.is_some() && stage_given {
-        issues.push(unknown_field("stage", true));
+    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k)).collect();
+    // A shorthand takes its own stage word (so a decoded request builds again), no other.
+    if let Some(fixed) = fixed_stage {
+        if !fields.is_string_or_absent(Field::Stage) || fields.get(Field::Stage).is_some_and(|s| s != fixed) {
+            let mut message = String::from("Stage must be ");
+            message.push_str(fixed);
+            message.push_str(" here: use callControl / validateCallControl / buildCallControl for another stage");
+            issues.push(binding_issue("stage", "STAGE_NOT_VALID", &message));
+        }
     }
     let wrong_type = |f: &Field| !(fields.is_string_or_absent(*f) || fixed_stage.is_some() && *f == Field::Stage);
     issues.extend(Field::ALL.into_iter().filter(wrong_type).map(not_a_string));
     let draft = CallControlDraft::from_fn(|f| if f == Field::Stage { fixed_stage.or(fields.get(f)) } else { fields.get(f) });
-    let problems = draft.problems(target);
-    issues.extend(problems.iter().filter(|p| fields.is_string_or_absent(p.field)).map(field_issue));
-    if !issues.is_empty() {
-        return (issues, None);
-    }
+    // One validation: its problems, less those of fields given as non-strings (reported above).
     match draft.validate(target) {
-        Ok(req) => (issues, Some(req)),
-        Err(problems) => (problems.iter().map(field_issue).collect(), None),
+        Ok(req) if issues.is_empty() => (issues, Some(req)),
+        Ok(_) => (issues, None),
+        Err(problems) => {
+            issues.extend(problems.iter().filter(|p| fields.is_string_or_absent(p.field)).map(field_issue));
+            (issues, None)
+        }
     }
 }
 
@@ -75,10 +76,10 @@ pub fn call_control(request: &str, fixed_stage: Option<String>, server_version: 
         Ok(t) => t,
         Err(e) => return e,
     };
-    let Some(fields) = read(request) else {
-        return binding_issue("input", "NOT_AN_OBJECT", "the request must be an object");
+    let (issues, req) = match read(request) {
+        Some(fields) => check(&fields, fixed_stage.as_deref(), target),
+        None => (alloc::vec![binding_issue("input", "NOT_AN_OBJECT", "the request must be an object")], None),
     };
-    let (issues, req) = check(&fields, fixed_stage.as_deref(), target);
     if validate_only {
         return array(issues.into_iter());
     }
@@ -140,7 +141,7 @@ pub fn parse(body: &str, secret: Option<String>) -> String {
 pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<f64>) -> Result<String, JsValue> {
     let max = match max_bytes {
         None => MAX_EXCERPT,
-        Some(m) if (0.0..=1_048_576.0).contains(&m) && m.fract() == 0.0 => m as usize,
+        Some(m) if (0.0..=1_048_576.0).contains(&m) && (m as usize) as f64 == m => m as usize,
         Some(_) => return Err(js_sys::RangeError::new("maxBytes must be a whole number from 0 to 1048576").into()),
     };
     Ok(redact(body, secret.as_deref(), max))
@@ -182,18 +183,23 @@ pub fn conclude(
         // The log remembers a call after an attempt whose outcome is unknown.
         log.conclude(earlier, call_id, Transport::Timeout, None);
     }
+    let opaque = transport == OPAQUE_REDIRECT;
+    let response = match transport {
+        OPAQUE_REDIRECT => Response::new(300, ""),
+        _ => Response { status, body, proxy_error: proxy_error.as_deref(), retry_after, replayed },
+    };
     let transport = match transport {
-        RESPONSE => Transport::Response(Response { status, body, proxy_error: proxy_error.as_deref(), retry_after, replayed }),
+        RESPONSE | OPAQUE_REDIRECT => Transport::Response(response),
         TIMEOUT => Transport::Timeout,
         ABORTED => Transport::Aborted,
         NOT_SENT_ABORTED => Transport::NotSent(NotSent::Aborted),
         NOT_SENT_REFUSED => Transport::NotSent(NotSent::Refused),
         NOT_SENT_INVALID_URL => Transport::NotSent(NotSent::InvalidUrl),
-        OPAQUE_REDIRECT => return outcome_json(&opaque_redirect(log.conclude(stage, call_id, Transport::Response(Response::new(300, "")), None))),
         // NETWORK, and anything else.
         _ => Transport::Network,
     };
-    outcome_json(&log.conclude(stage, call_id, transport, secret.as_deref()))
+    let outcome = log.conclude(stage, call_id, transport, secret.as_deref());
+    outcome_json(&if opaque { opaque_redirect(outcome) } else { outcome })
 }
 
 /// The core's REDIRECTED outcome without the status a browser hides.

@@ -18,6 +18,9 @@ mod json;
 #[cfg(feature = "wasm")]
 mod reader;
 
+#[cfg(all(feature = "wasm", target_arch = "wasm32", not(feature = "std"), not(feature = "client")))]
+mod runtime;
+
 #[cfg(feature = "wasm")]
 pub use bindings::*;
 

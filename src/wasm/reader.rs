@@ -66,10 +66,14 @@ impl Cursor<'_> {
     /// JSON but not a Unicode string (a lone surrogate).
     fn string(&mut self) -> Option<Option<String>> {
         self.eat(b'"')?;
-        let mut out: Vec<u8> = Vec::new();
+        let mut out = String::new();
         let mut lone = false;
         loop {
-            let b = *self.s.get(self.at)?;
+            // The plain run up to the next quote or backslash (ASCII: char boundaries).
+            let run = self.s.get(self.at..)?.iter().position(|b| *b == b'"' || *b == b'\\')?;
+            out.push_str(core::str::from_utf8(&self.s[self.at..self.at + run]).ok()?);
+            self.at += run;
+            let b = self.s[self.at];
             self.at += 1;
             match b {
                 b'"' => break,
@@ -106,14 +110,12 @@ impl Cursor<'_> {
                         }
                         _ => return None,
                     };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                    out.push(c);
                 }
-                _ => out.push(b),
+                _ => {}
             }
         }
-        let s = String::from_utf8(out).ok()?;
-        Some((!lone).then_some(s))
+        Some((!lone).then_some(out))
     }
 
     /// Skips any JSON value.

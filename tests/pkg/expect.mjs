@@ -62,7 +62,8 @@ export function checkReport(report, scenarios, { refusedIndistinct = false } = {
   assert.match(cc.extPlus.find((i) => i.field === "phoneNumber").message, /\+/);
   assert.deepEqual([cc.extBuilt.stage, cc.extBuilt.body], ["EXTENSIONTRANSFER", "agent_user=1028&function=ra_call_control&stage=EXTENSIONTRANSFER&value=Y1&phone_number=7275559999"]);
   assert.deepEqual(codes(cc.unknownKey), ["callID:UNKNOWN_FIELD"]);
-  assert.deepEqual(codes(cc.stageInShorthand), ["stage:UNKNOWN_FIELD"]);
+  assert.deepEqual(codes(cc.stageInShorthand), ["stage:STAGE_NOT_VALID"]);
+  assert.deepEqual(cc.sameStageInShorthand, []);
   assert.deepEqual(codes(cc.dashAny), ["agentUser:NEEDS_NEWER_VERSION"]);
   assert.match(cc.dashAny[0].message, /2\.14-75 and newer: pass serverVersion/);
   assert.equal(cc.dashAny[0].since, "2.14-75");

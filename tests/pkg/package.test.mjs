@@ -79,3 +79,26 @@ test("export conditions pick the right entry for each runtime", async () => {
   const wasm = await run(process.execPath, ["--input-type=module", "-e", "console.log(import.meta.resolve('vicidial-xfer/vicidial_xfer_bg.wasm'))"], { cwd: installed.dir, encoding: "utf8" });
   assert.match(wasm.stdout, /vicidial_xfer_bg\.wasm$/m);
 });
+
+test("the wasm's bump allocator starts over after each call: memory stays flat", async () => {
+  // The web glue's initSync returns the instance's exports, memory included.
+  const glue = await import(join(installed.dir, "node_modules", "vicidial-xfer", "vicidial_xfer.js"));
+  const { readFileSync } = await import("node:fs");
+  const exports = glue.initSync({ module: readFileSync(join(installed.dir, "node_modules", "vicidial-xfer", "vicidial_xfer_bg.wasm")) });
+  const { makeApi } = await import(join(installed.dir, "node_modules", "vicidial-xfer", "api.js"));
+  const api = makeApi(glue, () => true);
+  const big = `SUCCESS: ra_call_control transfer - 1028|Y1|\n${"x".repeat(200 * 1024)}`;
+  const round = (n) => {
+    for (let i = 0; i < n; i++) {
+      api.parseReply(big.slice(0, 1000 + ((i * 7919) % (200 * 1024))), { secret: "Pw9Zx7Qk3" });
+      api.buildCallControl({ stage: "HANGUP", agentUser: "1028", callId: `Y${i}` });
+      assert.equal(api.validateCallControl({ stage: "HANGUP", agentUser: 1028, callId: `Y${i}`, x: 1 }).length, 2);
+      api.decodeCallControl(`function=ra_call_control&stage=HANGUP&agent_user=1028&value=Y${i}`);
+    }
+  };
+  round(200);
+  const after200 = exports.memory.buffer.byteLength;
+  round(2000);
+  assert.equal(exports.memory.buffer.byteLength, after200, "memory grew between rounds: the allocator does not start over");
+  assert.ok(after200 < 16 * 1024 * 1024, `memory ${after200}`);
+});

@@ -66,6 +66,9 @@ function setup(env = ENV) {
     setReply: (f) => {
       reply = f;
     },
+    breakLedger: () => {
+      ctx.ledger = () => ({ act: async () => { throw new Error('Durable Object reset'); } });
+    },
     call: (text = body(), headers = {}) => {
       lastCall = new URLSearchParams(text).get('value');
       return handleProxyRequest(
@@ -193,4 +196,15 @@ test('one audit line per request, with the token label and never a secret', asyn
   assert.equal(b.token, null);
   assert.equal(b.outcome, 'TOKEN_INVALID');
   for (const l of s.logs) for (const secret of ['tokA', 'wrong-token', 'Pa55-w0rd_x', 'napass99', 'Pa55']) assert.ok(!l.includes(secret), l);
+});
+
+test('the per-call memory failing: 500 PROXY_FAILURE telling to check the call, audited', async () => {
+  const s = setup();
+  s.breakLedger();
+  const res = await s.call();
+  assert.equal(res.status, 500);
+  assert.equal(res.headers.get('x-proxy-error'), 'PROXY_FAILURE');
+  assert.match(await res.text(), /^ERROR: proxy PROXY_FAILURE - .*check the call \(GET \/proxy\/current-call\)/);
+  assert.equal(JSON.parse(s.logs.at(-1)).outcome, 'PROXY_FAILURE');
+  assert.equal(s.sent.length, 0);
 });

@@ -87,7 +87,8 @@ before(async () => {
     ...extra,
   });
   // One proxy (own memory) per scenario: the call IDs repeat after each reseed.
-  stack = await startStack({ own: b(), conc: b(), states: b() });
+  const hanger = JSON.stringify({ 'Tok-Alpha-7c1f': { agents: ['1028'], stages: ['HANGUP'] } });
+  stack = await startStack({ own: b(), conc: b(), states: b(), hang: b({ TOKEN_AGENTS: hanger }) });
 }, { timeout: 1_300_000 });
 
 after(async () => {
@@ -143,4 +144,19 @@ test('a ringing call (QUEUE) and a dead call (no live call row) are refused; not
   assert.equal(await db.manager(), '');
   assert.equal(await db.raLog(), '0');
   assert.equal(await db.agent('1028'), `INCALL\t${CALL_027}`);
+});
+
+test('HANGUP for a token allowed it: one Hangup queued, the repeat replayed, an INGROUPTRANSFER refused by policy', { skip }, async () => {
+  await reseed();
+  const body = `function=ra_call_control&stage=HANGUP&agent_user=1028&value=${CALL_027}&status=SALE`;
+  const first = await post(stack.url('hang'), body);
+  assert.equal(first.text, `SUCCESS: ra_call_control hungup - 1028|${CALL_027}|HANGUP\n`);
+  const again = await post(stack.url('hang'), body);
+  assert.equal(again.text, first.text);
+  assert.equal(again.headers.get('x-proxy-replayed'), 'true');
+  assert.match(await db.manager(), /^Hangup\t[^\n]+$/);
+  assert.equal(await db.raLog(), '1');
+  const xfer = await post(stack.url('hang'), transferBody({ callId: CALL_027 }));
+  assertRefusal(xfer, 403, 'STAGE_NOT_ALLOWED');
+  assert.equal(await db.raLog(), '1');
 });

@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT } from '../support/workerd.mjs';
+import { ROOT, COMPATIBILITY_DATE } from '../support/workerd.mjs';
 import { post, transferBody, sleep } from './harness.mjs';
 import { startUpstream } from './upstream.mjs';
 
@@ -110,4 +110,11 @@ test('wrangler dev --local with proxy/wrangler.toml: a transfer, its replay from
   assert.equal(refused.headers.get('x-proxy-error'), 'NOT_AGENTS_CALL');
   assert.match(output, /"audit":"vicidial-xfer-proxy"/);
   for (const secret of ['Tok-Alpha-7c1f', 'napass99']) assert.ok(!output.includes(secret), `wrangler output shows ${secret}`);
+});
+
+test('one compatibility date for every worker: wrangler.toml and workerd.capnp use the tests\' date', () => {
+  const toml = readFileSync(path.join(ROOT, 'proxy', 'wrangler.toml'), 'utf8');
+  const capnp = readFileSync(path.join(ROOT, 'proxy', 'workerd.capnp'), 'utf8');
+  assert.match(toml, new RegExp(`^compatibility_date = "${COMPATIBILITY_DATE}"$`, 'm'));
+  assert.match(capnp, new RegExp(`compatibilityDate = "${COMPATIBILITY_DATE}"`));
 });

@@ -35,6 +35,7 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
     cc.extBuilt = buildCallControl({ stage: "EXTENSIONTRANSFER", agentUser: "1028", callId: "Y1", phoneNumber: "7275559999" });
     cc.unknownKey = validateCallControl({ ...hangup, callID: "Y1" });
     cc.stageInShorthand = validateTransfer({ stage: "HANGUP", agentUser: "1028", callId: "Y1", ingroup: "SALESLINE" });
+    cc.sameStageInShorthand = validateTransfer({ stage: "INGROUPTRANSFER", agentUser: "1028", callId: "Y1", ingroup: "SALESLINE" });
     cc.dashAny = validateCallControl({ ...hangup, agentUser: "ra-1028" });
     cc.dash82 = validateCallControl({ ...hangup, agentUser: "ra-1028" }, { serverVersion: "VERSION: 2.14-82|BUILD: 250122-1010|" });
     cc.dash72 = validateCallControl({ ...hangup, agentUser: "ra-1028" }, { serverVersion: "2.14-72" });

@@ -1,0 +1,153 @@
+//! The npm package's `index.d.ts` lists exactly the codes the core (and
+//! the bindings) can produce: a code the core does not have, or one it has
+//! and the types miss, fails here. Every enum is matched exhaustively, so a
+//! new variant in the core fails to compile until it is listed.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use vicidial_xfer::client::TRANSPORT_CODES;
+use vicidial_xfer::decode::DecodeErrorKind;
+use vicidial_xfer::fields::FieldErrorKind;
+use vicidial_xfer::reply::{AuthReason, Died, Reply};
+use vicidial_xfer::version::VersionError;
+use vicidial_xfer::wasm::{BINDING_ISSUE_CODES, CLIENT_OUTCOME_CODES};
+use vicidial_xfer::Stage;
+
+/// The string literals of `export type NAME = ...;` in the .d.ts (not those of unions it names).
+fn union(dts: &str, name: &str) -> BTreeSet<String> {
+    let start = dts.find(&format!("export type {name} =")).unwrap_or_else(|| panic!("index.d.ts has no type {name}"));
+    let body: String = dts[start..].lines().map(|l| l.split("//").next().unwrap()).collect::<Vec<_>>().join("\n");
+    let body = &body[..body.find(';').unwrap()];
+    body.split('"').skip(1).step_by(2).map(String::from).collect()
+}
+
+fn set<'a>(codes: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+    codes.into_iter().map(String::from).collect()
+}
+
+fn reply_codes() -> BTreeSet<String> {
+    let s = String::new;
+    let all = [
+        Reply::Transferred { agent_user: s(), call_id: s(), ingroup: None, phone_number: None },
+        Reply::Hungup { agent_user: s(), call_id: s() },
+        Reply::IngroupNotValid { ingroup: s() },
+        Reply::NoActiveCall { call_id: s() },
+        Reply::AgentNotLoggedIn { agent_user: s() },
+        Reply::NoUserFound { user: s() },
+        Reply::NotValid { call_id: s(), agent_user: s(), stage: s() },
+        Reply::StageNotValid { stage: s() },
+        Reply::PhoneNumberNotValid { phone_number: s() },
+        Reply::InvalidCredentials { user: s(), reason: AuthReason::Other },
+        Reply::InvalidSource { source: s() },
+        Reply::ApiNotActive,
+        Reply::PermissionDenied { call_id: s(), user: s(), function: s(), user_group: s() },
+        Reply::SuccessNotCompleted { line: s(), cause: Died::FatalError, excerpt: s() },
+        Reply::Translated { excerpt: s() },
+        Reply::ServerError { excerpt: s() },
+        Reply::EmptyReply,
+        Reply::Unrecognized { excerpt: s() },
+    ];
+    for r in &all {
+        // Exhaustive: a new reply variant must be added above.
+        match r {
+            Reply::Transferred { .. }
+            | Reply::Hungup { .. }
+            | Reply::IngroupNotValid { .. }
+            | Reply::NoActiveCall { .. }
+            | Reply::AgentNotLoggedIn { .. }
+            | Reply::NoUserFound { .. }
+            | Reply::NotValid { .. }
+            | Reply::StageNotValid { .. }
+            | Reply::PhoneNumberNotValid { .. }
+            | Reply::InvalidCredentials { .. }
+            | Reply::InvalidSource { .. }
+            | Reply::ApiNotActive
+            | Reply::PermissionDenied { .. }
+            | Reply::SuccessNotCompleted { .. }
+            | Reply::Translated { .. }
+            | Reply::ServerError { .. }
+            | Reply::EmptyReply
+            | Reply::Unrecognized { .. } => {}
+        }
+    }
+    all.iter().map(|r| String::from(r.code())).collect()
+}
+
+fn decode_codes() -> BTreeSet<String> {
+    use DecodeErrorKind as K;
+    let all = [K::Missing, K::Duplicate, K::UnknownParameter, K::BadEncoding, K::UnsupportedFunction, K::UnsupportedStage, K::TooLarge];
+    for k in all {
+        match k {
+            K::Field(_) | K::Missing | K::Duplicate | K::UnknownParameter | K::BadEncoding | K::UnsupportedFunction | K::UnsupportedStage | K::TooLarge => {}
+        }
+    }
+    all.into_iter().map(|k| String::from(k.code())).collect()
+}
+
+fn serde_word<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).unwrap().as_str().unwrap().to_string()
+}
+
+fn auth_reasons() -> BTreeSet<String> {
+    use AuthReason as A;
+    let all = [A::BadPassword, A::NoApiAccess, A::Locked, A::NoServers, A::IpBlocked, A::Other];
+    for a in all {
+        match a {
+            A::BadPassword | A::NoApiAccess | A::Locked | A::NoServers | A::IpBlocked | A::Other => {}
+        }
+    }
+    all.into_iter().map(serde_word).collect()
+}
+
+fn died_causes() -> BTreeSet<String> {
+    let all = [Died::QueueMetricsConnect, Died::FatalError, Died::UnexpectedOutput];
+    for d in all {
+        match d {
+            Died::QueueMetricsConnect | Died::FatalError | Died::UnexpectedOutput => {}
+        }
+        assert_eq!(serde_word(d), d.code());
+    }
+    all.into_iter().map(|d| String::from(d.code())).collect()
+}
+
+fn version_codes() -> BTreeSet<String> {
+    let all = [VersionError::Unreadable, VersionError::TooOld];
+    for v in all {
+        match v {
+            VersionError::Unreadable | VersionError::TooOld => {}
+        }
+    }
+    all.into_iter().map(|v| String::from(v.code())).collect()
+}
+
+#[test]
+fn index_d_ts_lists_exactly_the_codes_of_the_core() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("pkg-template").join("index.d.ts");
+    let Ok(dts) = std::fs::read_to_string(&path) else {
+        // The published crate has no pkg-template/: nothing to compare.
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{} is missing", path.display());
+        eprintln!("skipped: {} is not here (a packaged crate)", path.display());
+        return;
+    };
+    let fields = set(FieldErrorKind::ALL.map(FieldErrorKind::code)).union(&set(BINDING_ISSUE_CODES)).cloned().collect::<BTreeSet<_>>();
+    assert_eq!(union(&dts, "FieldIssueCode"), fields, "FieldIssueCode");
+    // `DecodeIssueCode = FieldIssueCode | ...`: the rest.
+    let decode_only: BTreeSet<String> = decode_codes().difference(&fields).cloned().collect();
+    assert_eq!(union(&dts, "DecodeIssueCode"), decode_only, "DecodeIssueCode (besides FieldIssueCode)");
+    assert_eq!(union(&dts, "ReplyCode"), reply_codes(), "ReplyCode");
+    assert_eq!(union(&dts, "AuthReason"), auth_reasons(), "AuthReason");
+    assert_eq!(union(&dts, "DiedCause"), died_causes(), "DiedCause");
+    assert_eq!(union(&dts, "VersionErrorCode"), version_codes(), "VersionErrorCode");
+    let transport = set(TRANSPORT_CODES).union(&set(CLIENT_OUTCOME_CODES)).cloned().collect::<BTreeSet<_>>();
+    assert_eq!(union(&dts, "TransportCode"), transport, "TransportCode");
+    assert_eq!(union(&dts, "Stage"), set(Stage::ALL.map(Stage::wire)), "Stage");
+    let keys: BTreeSet<String> = vicidial_xfer::Field::ALL.iter().map(serde_word).collect();
+    assert_eq!(union(&dts, "Field"), keys, "Field (the JS keys are serde's camelCase)");
+}
+
+#[test]
+fn the_union_reader_sees_what_is_there() {
+    let dts = "export type X =\n  | \"A\" // \"NOT\"; really\n  | \"B\";\nexport type Y = \"C\";";
+    assert_eq!(union(dts, "X"), set(["A", "B"]));
+}
