@@ -7,6 +7,7 @@ TEST_TARGETS += test-pkg-dist test-pkg-rust
 
 .PHONY: test-pkg-dist test-pkg-rust
 
+## The binding's Rust tests: JSON writers vs serde_json, the request reader, index.d.ts's code unions vs the core.
 test-pkg-rust:
 	$(CARGO) test --lib --features wasm,serde wasm::
 	$(CARGO) test --features wasm,serde --test pkg_codes

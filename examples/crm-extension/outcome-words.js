@@ -15,6 +15,7 @@ const PROXY = {
   TARGET_NOT_ALLOWED: () => 'This token may not send calls to that in-group',
   STAGE_NOT_ALLOWED: () => 'This token may not transfer calls',
   OWNERSHIP_CHECK_FAILED: () => 'The proxy could not check whose call this is: nothing was sent',
+  PROXY_FAILURE: () => 'The proxy failed mid-request: the outcome is unknown, check the call',
   ORIGIN_NOT_ALLOWED: () => "The proxy does not accept this extension's origin (ALLOWED_ORIGINS)",
 };
 const CODES = {

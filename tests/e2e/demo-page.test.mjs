@@ -3,8 +3,10 @@
 // headlines, the outdated-outcome rule, the 360 px layout, the words.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, managerCommandsFor, outputPath, sandboxCall, sandboxCalls, sandboxEndCall, startStack } from './helpers.mjs';
+import { ROOT, CHROMIUM, CHROMIUM_ARGS, managerCommandsFor, outputPath, sandboxCall, sandboxCalls, sandboxEndCall, startStack } from './helpers.mjs';
 
 const TIMEOUT = 15_000;
 const LIMIT = { timeout: 90_000 };
@@ -312,6 +314,49 @@ test('refusal headlines name the proxy\'s reason, never a bare HTTP error', LIMI
     await context.close();
     // Let the bucket refill for the tests after this one (RATE_LIMIT 5/s, burst 20).
     await new Promise((resolve) => setTimeout(resolve, 4500));
+  }
+});
+
+test('every refusal code the proxy documents has its own headline, never a bare HTTP error', LIMIT, async () => {
+  // The codes and statuses of proxy/README.md's table, in the proxy's wire format.
+  const table = readFileSync(join(ROOT, 'proxy', 'README.md'), 'utf8');
+  const codes = [];
+  for (const m of table.matchAll(/^\| `([A-Z_]+)`(?: \/ `([A-Z_]+)`)? \| (\d{3}) \|/gm)) {
+    codes.push([m[1], Number(m[3])]);
+    if (m[2]) codes.push([m[2], Number(m[3])]);
+  }
+  assert.ok(codes.length >= 25, `codes read from proxy/README.md: ${codes.map(([c]) => c)}`);
+  for (const needed of ['TOKEN_INVALID', 'RATE_LIMITED', 'NOT_AGENTS_CALL', 'ALREADY_ACTED', 'TRANSFER_IN_PROGRESS']) {
+    assert.ok(codes.some(([c]) => c === needed), needed);
+  }
+  const { page, context, problems } = await openPage();
+  try {
+    await page.fill('#callId', 'Y0315201639000402027');
+    await page.fill('#ingroup', 'SALESLINE');
+    let current;
+    await page.route('**/agc/api.php', (route) => route.fulfill({
+      status: current[1],
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Proxy-Error': current[0],
+        ...(current[0] === 'RATE_LIMITED' ? { 'Retry-After': '3' } : {}),
+      },
+      body: `ERROR: proxy ${current[0]} - the detail for ${current[0]}\n`,
+    }));
+    const generic = [];
+    for (const code of codes) {
+      current = code;
+      const shown = await send(page);
+      assert.equal(shown.proxyCode, code[0], JSON.stringify(shown));
+      assert.doesNotMatch(shown.headline, /HTTP( error)? \d/, code[0]);
+      if (/^The proxy refused the request \(/.test(shown.headline)) generic.push(code[0]);
+      assert.equal(shown.message, `The detail for ${code[0]}`, 'the proxy\'s own detail is shown');
+    }
+    assert.deepEqual(generic, [], 'codes without their own headline');
+    await page.unroute('**/agc/api.php');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
   }
 });
 
