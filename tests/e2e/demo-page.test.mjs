@@ -261,7 +261,7 @@ test('refusal headlines name the proxy\'s reason, never a bare HTTP error', LIMI
     assert.match(await page.textContent('#call-status'), /it cannot be moved right now\.$/);
     const rings = await send(page);
     assert.equal(rings.proxyCode, 'CALL_RINGING', JSON.stringify(rings));
-    assert.equal(rings.headline, `Call ${ringing.callId} is still ringing: answer it first`);
+    assert.equal(rings.headline, `Call ${ringing.callId} is still ringing: answer it first, then try again in 2 seconds`); // Retry-After: 2
     const ended = await sandboxCall(stack.url, '1028');
     await sandboxEndCall(stack.url, ended.callId);
     await page.fill('#callId', ended.callId);
