@@ -226,9 +226,9 @@ const HANGUP = "HANGUP";
 
 /**
  * @param {typeof import("./vicidial_xfer.js")} glue
- * @param {() => boolean} isReady
+ * @param {() => boolean} [isReady] whether the wasm is loaded (default: always, as for glue loaded synchronously)
  */
-export function makeApi(glue, isReady) {
+export function makeApi(glue, isReady = () => true) {
   const need = (what) => {
     if (!isReady()) {
       throw new Error(
@@ -321,7 +321,8 @@ export function makeApi(glue, isReady) {
       const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage, this.#serverVersion, false));
       if (built.issues) {
         const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
-        if (fixedStage) out.stage = fixedStage;
+        const stage = fixedStage ?? mergedFields(request).stage;
+        if (["INGROUPTRANSFER", "EXTENSIONTRANSFER", "HANGUP"].includes(stage)) out.stage = stage;
         return out;
       }
       const stage = built.stage;
@@ -439,7 +440,9 @@ export function makeApi(glue, isReady) {
     redactReply(body, options) {
       need("redactReply");
       const max = options?.maxBytes;
-      if (max !== undefined && typeof max !== "number") throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
+      if (max !== undefined && !(Number.isInteger(max) && max >= 0 && max <= 1048576)) {
+        throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
+      }
       return glue.redactReply(textOf(body), secretOf(options), max);
     },
   };

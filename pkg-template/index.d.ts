@@ -263,7 +263,7 @@ export type TransferOutcome =
   | (OutcomeBase & { code: "TRANSFERRED"; httpStatus: number; reply: Reply<"TRANSFERRED"> })
   | (OutcomeBase & { code: "HUNGUP"; httpStatus: number; reply: Reply<"HUNGUP"> })
   | (OutcomeBase & { ok: false; code: "PROXY_REFUSED"; httpStatus: number; proxyCode: string; reason: string; retryAfter?: number; reply: ReplyFields })
-  | (OutcomeBase & { ok: false; code: "INVALID_REQUEST"; issues: FieldIssue[] })
+  | (Omit<OutcomeBase, "stage"> & { ok: false; code: "INVALID_REQUEST"; issues: FieldIssue[]; stage?: Stage })
   | (OutcomeBase & { ok: false; code: "TIMEOUT" | "NETWORK_ERROR" | "ABORTED" })
   | (OutcomeBase & { ok: false; code: "REDIRECTED"; reply?: ReplyFields })
   | (OutcomeBase & { ok: false; code: "REPLY_TOO_LARGE"; httpStatus: number; raw: string })

@@ -136,15 +136,12 @@ pub fn parse(body: &str, secret: Option<String>) -> String {
 }
 
 /// `redactReply(body, { secret, maxBytes })`: the body without passwords,
-/// at most `max_bytes` (default 512, at most 1 MiB).
+/// at most `max_bytes` (default 512; the wrapper refuses anything but a
+/// whole number from 0 to 1 MiB with a RangeError).
 #[wasm_bindgen(js_name = redactReply)]
-pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<f64>) -> Result<String, JsValue> {
-    let max = match max_bytes {
-        None => MAX_EXCERPT,
-        Some(m) if (0.0..=1_048_576.0).contains(&m) && (m as usize) as f64 == m => m as usize,
-        Some(_) => return Err(js_sys::RangeError::new("maxBytes must be a whole number from 0 to 1048576").into()),
-    };
-    Ok(redact(body, secret.as_deref(), max))
+pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<u32>) -> String {
+    let max = max_bytes.map_or(MAX_EXCERPT, |m| (m as usize).min(1 << 20));
+    redact(body, secret.as_deref(), max)
 }
 
 /// How the JavaScript fetch ended (`conclude`'s `transport`).

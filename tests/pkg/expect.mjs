@@ -75,6 +75,8 @@ export function checkReport(report, scenarios, { refusedIndistinct = false } = {
   assert.deepEqual([cc.decodedHangup.ok, cc.decodedHangup.request.stage, cc.decodedHangup.request.callId], [true, "HANGUP", "Y0315201639000402027"]);
   assert.deepEqual([cc.decodeTransferOfHangup.ok, codes(cc.decodeTransferOfHangup.issues)[0]], [false, "stage:UNSUPPORTED_STAGE"]);
 
+  assert.deepEqual([report.maxBytes, report.cut], [[true, true, true, true], "abc"]);
+
   const o = report.outcomes;
   const brief = (x) => [x.code, x.ok, x.outcomeUnknown];
   // The never-retry memory.
@@ -108,6 +110,7 @@ export function checkReport(report, scenarios, { refusedIndistinct = false } = {
   // A refused connection: nothing sent where the runtime lets us tell (not browsers, not workerd).
   assert.deepEqual(brief(o.refused), ["NETWORK_ERROR", false, refusedIndistinct], JSON.stringify(o.refused));
   if (!refusedIndistinct) assert.match(o.refused.message, /^Connection refused: nothing was sent/);
+  assert.deepEqual(brief(o.noSuchHost), ["NETWORK_ERROR", false, refusedIndistinct], JSON.stringify(o.noSuchHost));
   // Every stage through the client; the never-retry memory per stage.
   assert.deepEqual([...brief(o.hangup), o.hangup.stage], ["HUNGUP", true, false, "HANGUP"]);
   assert.deepEqual([o.hangupAgain.code, o.hangupAgain.likelyAlreadyEnded, o.hangupAgain.likelyAlreadyTransferred], ["NO_ACTIVE_CALL", true, false]);

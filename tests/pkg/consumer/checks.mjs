@@ -57,6 +57,15 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
     }
     report.decoded = decodeTransfer(report.built.body, { serverVersion: "2.14-82" });
     report.decodedAny = decodeTransfer(report.built.body);
+    report.maxBytes = [-1, 1.5, "3", 1048577].map((max) => {
+      try {
+        redactReply("abcdef", { maxBytes: max });
+        return null;
+      } catch (e) {
+        return e instanceof RangeError;
+      }
+    });
+    report.cut = redactReply("abcdef", { maxBytes: 3 });
     report.redacted = redactReply(`ERROR: Invalid Username/Password: |6666|${PASSWORD}|0|1|BAD|0|api|SELECT pass='${PASSWORD}';|\n`);
 
     const creds = { source: "crm", user: "6666", pass: PASSWORD };
@@ -87,6 +96,8 @@ export async function runChecks(api, { scenarios, replayUrl, refusedUrl }) {
       o[name] = await at(path, opts).transfer({ ...req, callId: `F${name}`.slice(0, 20) });
     }
     o.refused = await new TransferClient({ endpoint: `${refusedUrl}/agc/api.php`, defaults: creds }).transfer(req);
+    // `.invalid` never resolves (RFC 6761): the lookup fails, nothing is sent.
+    o.noSuchHost = await new TransferClient({ endpoint: "http://no-such-host.invalid/agc/api.php", defaults: creds, timeoutMs: 5000 }).transfer(req);
     o.invalid = await shared.transfer({ ...req, ingroup: "SALESLINE " });
     o.notAString = await shared.transfer({ ...req, agentUser: 1028 });
     const preAborted = new AbortController();
