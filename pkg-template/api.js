@@ -17,11 +17,6 @@ export const MAX_REPLY_BYTES = 256 * 1024;
 /** How many call IDs a client remembers as possibly moved (as the core's log). */
 const LOG_CAPACITY = 64;
 const FIELDS = ["stage", "source", "user", "pass", "agentUser", "callId", "ingroup", "phoneNumber", "status"];
-/** Proxy codes for which the upstream may have acted (contracts.md). */
-const UPSTREAM_FAULTS = new Set([
-  "UPSTREAM_TIMEOUT", "UPSTREAM_BODY_TIMEOUT", "UPSTREAM_CONNECTION_FAILED",
-  "UPSTREAM_HTTP_ERROR", "UPSTREAM_SERVER_ERROR", "UPSTREAM_REPLY_TOO_LARGE",
-]);
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Headers a runtime sets itself or browsers silently drop (Fetch's forbidden
 // request headers), and Content-Type, which the client sets.
