@@ -4,7 +4,7 @@
 #   bench/fuzz.sh [runs=1000000]    env: FUZZ_MAX_TIME (s per target, default 3600),
 #                                        FUZZ_SANITIZER (address|none, default address),
 #                                        FUZZ_OUT (default bench/fuzz-<runs>.json),
-#                                        FUZZ_TARGETS (default "parse_reply decode_transfer")
+#                                        FUZZ_TARGETS (default "parse_reply decode_call_control")
 # Needs cargo-fuzz (installed if missing) and nightly flags: the stable
 # toolchain is used with RUSTC_BOOTSTRAP=1. Exit status 1 if any target crashed.
 set -euo pipefail
@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 runs=${1:-1000000}
 max_time=${FUZZ_MAX_TIME:-3600}
 sanitizer=${FUZZ_SANITIZER:-address}
-read -r -a targets <<<"${FUZZ_TARGETS:-parse_reply decode_transfer}"
+read -r -a targets <<<"${FUZZ_TARGETS:-parse_reply decode_call_control}"
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

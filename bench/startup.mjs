@@ -21,12 +21,11 @@
 //    the worker starts). Code inside workerd cannot time itself (its clock
 //    stands still during execution), so everything is timed from outside.
 //
-//   node bench/startup.mjs [--runs 200] [--workerd-runs 60] [--json out.json]
-//                          [--only A|B|C] [--dir DIR] [--compare DIR,DIR]
+//   node bench/startup.mjs [--runs 200] [--workerd-runs 60] [--json out.json] [--only A|B|C]
 
 import http from 'node:http';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { capnpConfig, startWorkerd, workerService } from '../tests/support/workerd.mjs';
@@ -40,12 +39,8 @@ const arg = (name, dflt) => {
 const RUNS = Number(arg('--runs', 200));
 const WORKERD_RUNS = Number(arg('--workerd-runs', 60));
 const jsonOut = arg('--json', null);
-// --dir DIR: part A on another build (a web glue + .wasm pair, e.g. a size
-// experiment's target/bench/size-out/<name>/); --only A|B|C: one part.
-const dir = path.resolve(arg('--dir', path.join(ROOT, 'pkg')));
+const dir = path.join(ROOT, 'pkg');
 const only = arg('--only', null);
-// --compare DIR,DIR: more builds for part A, measured interleaved with the first.
-const compare = (arg('--compare', '') || '').split(',').filter(Boolean).map((d) => path.resolve(d));
 const BODY = 'SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n';
 
 const median = (a) => {
@@ -73,25 +68,26 @@ if (!only || only === 'A') {
     } while (n);
     return b;
   };
-  // The builds measured: pkg/ (or --dir) first, then each --compare dir;
-  // every iteration measures each of them, in rotating order.
-  const builds = [dir, ...compare].map((d) => {
-    const bytes = readFileSync(path.join(d, 'vicidial_xfer_bg.wasm'));
-    const api = existsSync(path.join(d, 'api.js')) ? pathToFileURL(path.join(d, 'api.js')).href : null;
-    return { dir: d, bytes, api, glueUrl: pathToFileURL(path.join(d, 'vicidial_xfer.js')).href, compile: [], instantiate: [], first: [], total: [] };
-  });
+  const x = {
+    bytes: readFileSync(path.join(dir, 'vicidial_xfer_bg.wasm')),
+    api: pathToFileURL(path.join(dir, 'api.js')).href,
+    glueUrl: pathToFileURL(path.join(dir, 'vicidial_xfer.js')).href,
+    compile: [],
+    instantiate: [],
+    first: [],
+    total: [],
+  };
   const unique = (bytes, i) => {
     const name = Buffer.from(`bench${i}`);
     const payload = [...leb(name.length), ...name];
     return Buffer.concat([bytes, Buffer.from([0, ...leb(payload.length), ...payload])]);
   };
   for (let i = 0; i < RUNS + 5; i++) {
-    for (let k = 0; k < builds.length; k++) {
-      const x = builds[(k + i) % builds.length];
+    {
       const b = unique(x.bytes, i);
       const glue = await import(`${x.glueUrl}?startup=${i}`);
-      // The package's API over this glue copy (api.js), or the glue itself for old builds.
-      const api = x.api ? (await import(`${x.api}?startup=${i}`)).makeApi(glue) : glue;
+      // The package's API over this glue copy (api.js's makeApi, as the entries use it).
+      const api = (await import(`${x.api}?startup=${i}`)).makeApi(glue, () => true);
       const t0 = performance.now();
       const module = new WebAssembly.Module(b);
       const t1 = performance.now();
@@ -107,25 +103,19 @@ if (!only || only === 'A') {
       x.total.push(t3 - t0);
     }
   }
-  const summary = (x) => ({
-    dir: path.relative(ROOT, x.dir) || '.',
+  out.inProcess = {
+    method: `one Node process, ${RUNS} iterations (after 5 unrecorded), each with unique .wasm bytes and a fresh glue copy`,
     wasmBytes: x.bytes.length,
     compile: stats(x.compile),
     instantiate: stats(x.instantiate),
     firstCall: stats(x.first),
     total: stats(x.total),
-  });
-  out.inProcess = {
-    method: `one Node process, ${RUNS} iterations (after 5 unrecorded), each with unique .wasm bytes and a fresh glue copy${builds.length > 1 ? `; ${builds.length} builds measured in rotating order within each iteration` : ''}`,
-    ...summary(builds[0]),
   };
-  out.inProcessCompare = builds.slice(1).map(summary);
-  for (const x of [out.inProcess, ...out.inProcessCompare]) {
-    console.log(`A. Node in-process, ${x.dir} (${x.wasmBytes} B wasm): compile ${fmt(x.compile)}`);
-    console.log(`   instantiate ${fmt(x.instantiate)}`);
-    console.log(`   first parseReply ${fmt(x.firstCall)}`);
-    console.log(`   TOTAL compile+instantiate+first call ${fmt(x.total)}`);
-  }
+  const a = out.inProcess;
+  console.log(`A. Node in-process (${a.wasmBytes} B wasm): compile ${fmt(a.compile)}`);
+  console.log(`   instantiate ${fmt(a.instantiate)}`);
+  console.log(`   first parseReply ${fmt(a.firstCall)}`);
+  console.log(`   TOTAL compile+instantiate+first call ${fmt(a.total)}`);
 }
 
 // ---------------------------------------------------------------- B

@@ -1,11 +1,13 @@
 //! Native throughput of the core on one core (`cargo bench --bench core`).
 //!
-//! - `build/*`: a `TransferDraft` validated and encoded (what a client does
-//!   per transfer); goal >= 2 M/s.
+//! - `build/*`: a draft validated and encoded (what a client does per
+//!   action): INGROUPTRANSFER (`TransferDraft`), EXTENSIONTRANSFER and
+//!   HANGUP (`CallControlDraft`), against 2.14-82's rules; goal >= 2 M/s.
 //! - `parse/*`: `parse_reply` of a reply body; goal >= 5 M/s. `recorded_mix`
 //!   parses every recorded reply of `tests/recordings/` once per
 //!   iteration (reported per reply).
-//! - `decode/*`: `decode_transfer` of an encoded request (what the proxy does).
+//! - `decode/*`: `decode_transfer` / `decode_call_control` of an encoded
+//!   request (what the proxy does per request).
 //!
 //! bench/report.mjs reads `target/criterion/*/*/new/estimates.json`.
 
@@ -14,7 +16,8 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use vicidial_xfer::{
-    decode_transfer, parse_reply, parse_reply_with_secret, redact::redact, reply::MAX_EXCERPT, ServerVersion, Target, TransferDraft,
+    decode_call_control, decode_transfer, parse_reply, parse_reply_with_secret, redact::redact, reply::MAX_EXCERPT, CallControlDraft,
+    ServerVersion, Target, TransferDraft,
 };
 
 const NEWEST: Target = Target::Version(ServerVersion::NEWEST);
@@ -55,6 +58,19 @@ fn build(c: &mut Criterion) {
         let r = draft(true).validate_for(NEWEST).unwrap();
         b.iter(|| black_box(black_box(&r).encode()))
     });
+    let extension = CallControlDraft {
+        stage: Some("EXTENSIONTRANSFER"),
+        source: Some("crm"),
+        user: Some("6666"),
+        pass: Some("12+34"),
+        agent_user: Some("ra_1028"),
+        call_id: Some(CALL),
+        phone_number: Some("*72#AGENT1028"),
+        ..CallControlDraft::default()
+    };
+    g.bench_function("extension_validate_encode", |b| b.iter(|| black_box(black_box(&extension).validate(NEWEST).unwrap().encode())));
+    let hangup = CallControlDraft { stage: Some("HANGUP"), agent_user: Some("1028"), call_id: Some(CALL), status: Some("DROP"), ..CallControlDraft::default() };
+    g.bench_function("hangup_validate_encode", |b| b.iter(|| black_box(black_box(&hangup).validate(Target::AnyVersion).unwrap().encode())));
     g.bench_function("validate_invalid", |b| {
         let d = TransferDraft { ingroup: Some("SALES.LINE"), ..draft(true) };
         b.iter(|| black_box(black_box(&d).validate_for(NEWEST).unwrap_err()))
@@ -65,7 +81,7 @@ fn build(c: &mut Criterion) {
 fn recorded_replies() -> Vec<String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/recordings");
     let mut out = Vec::new();
-    for file in ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl", "documented-agent-api.jsonl"] {
+    for file in ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl", "stages-2.14-82.jsonl", "edge-2.14-82.jsonl", "strict-2.14-82.jsonl", "documented-agent-api.jsonl"] {
         let Ok(text) = std::fs::read_to_string(format!("{dir}/{file}")) else { continue };
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
             let v: serde_json::Value = serde_json::from_str(line).expect("recorded reply is JSON");
@@ -112,6 +128,8 @@ fn decode(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     let body = draft(false).validate().unwrap().encode();
     g.bench_function("proxy_request", |b| b.iter(|| black_box(decode_transfer(black_box(&body)).unwrap())));
+    let ext = "agent_user=ra_1028&function=ra_call_control&stage=EXTENSIONTRANSFER&value=Y0315201639000402027&phone_number=*72%23AGENT1028";
+    g.bench_function("call_control_extension", |b| b.iter(|| black_box(decode_call_control(black_box(ext), NEWEST).unwrap())));
     g.finish();
 }
 

@@ -1,7 +1,8 @@
 // The demo's front worker: one origin for the page, the package, the proxy
 // and the sandbox.
 //
-//   /agc/api.php  -> the proxy worker (service binding PROXY)
+//   /agc/api.php, /proxy/*  -> the proxy worker (service binding PROXY):
+//                    call control and the agent's current call (/proxy/current-call)
 //   /sandbox/*    -> the sandbox VICIdial (service binding SANDBOX)
 //   /pkg/*        -> files of pkg/ (disk service PKG)
 //   everything else -> files of www/ (disk service WWW); / is /index.html
@@ -78,7 +79,7 @@ export default {
   async fetch(request, env) {
     const url = new URL(request.url);
     const p = url.pathname;
-    if (p === '/agc/api.php') return env.PROXY.fetch(request);
+    if (p === '/agc/api.php' || p.startsWith('/proxy/')) return env.PROXY.fetch(request);
     if (p.startsWith('/sandbox/')) return env.SANDBOX.fetch(request);
     const method = request.method.toUpperCase();
     if (method !== 'GET' && method !== 'HEAD') return plain(405, 'method not allowed', { Allow: 'GET, HEAD' });

@@ -76,7 +76,10 @@ function demoProxyBindings(port, extraOrigins = []) {
     NONAGENT_PASS: 'napass99',
     ALLOWED_ORIGINS: [...new Set([...builtInOrigins(port), ...extraOrigins])].join(','),
     PROXY_TOKEN: DEMO_TOKEN,
-    TOKEN_AGENTS: `${DEMO_TOKEN}:${DEMO_AGENT}`,
+    // The demo token: agent 1028 only, every stage, any in-group and number (proxy/README.md, TOKEN_AGENTS).
+    TOKEN_AGENTS: JSON.stringify({
+      [DEMO_TOKEN]: { label: 'demo', agents: [DEMO_AGENT], stages: '*', numbers: '*' },
+    }),
     RATE_LIMIT: '5',
     RATE_BURST: '20',
     UPSTREAM_TIMEOUT_MS: '10000',

@@ -12,12 +12,15 @@ FUZZ_REFERENCE_RUNS ?= 10000000
 
 .PHONY: bench fuzz bench-tools
 
+## Run each fuzz target FUZZ_RUNS times (default 1000000) -> bench/fuzz-<runs>.json.
 fuzz:
 	bash bench/fuzz.sh $(FUZZ_RUNS)
 
 # Tools the measurements need: installed when missing (CI machines have none of them).
+## Install the tools the measurements need when missing.
 bench-tools: setup
 	bash bench/tools.sh
 
+## Measure size, start-up, hot path, native core, proxy load and a fuzz pass; write bench/RESULTS.md (~10-15 min).
 bench: bench-tools pkg
 	BENCH_FUZZ_RUNS=$(BENCH_FUZZ_RUNS) FUZZ_REFERENCE_RUNS=$(FUZZ_REFERENCE_RUNS) bash bench/run.sh

@@ -4,6 +4,7 @@
 TEST_TARGETS += test-e2e
 
 .PHONY: test-e2e
-test-e2e: pkg
+## Playwright (Debian chromium) on the demo page and the MV3 extension; `make help` completeness. Screenshots: test-output/e2e/.
+test-e2e: pkg/package.json
 	$(NODE) examples/crm-extension/build.mjs
-	timeout 300 $(NODE) --test tests/e2e/
+	timeout 420 $(NODE) --test --test-concurrency=1 tests/e2e/

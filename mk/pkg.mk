@@ -7,6 +7,7 @@ TEST_TARGETS += test-pkg-dist test-pkg-rust
 
 .PHONY: test-pkg-dist test-pkg-rust
 
+## The binding's Rust tests: JSON writers vs serde_json, the request reader, index.d.ts's code unions vs the core.
 test-pkg-rust:
 	$(CARGO) test --lib --features wasm,serde wasm::
 	$(CARGO) test --features wasm,serde --test pkg_codes
@@ -15,6 +16,7 @@ test-pkg-rust:
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm -- -D warnings
 
 # Fails on any warning of npm pack or cargo package (their stderr is checked).
+## npm pack and cargo package without warnings, docs as docs.rs builds them, the client feature's lint.
 test-pkg-dist: pkg
 	@mkdir -p target
 	npm pack ./pkg --dry-run --json >target/npm-pack.json 2>target/npm-pack.err || { cat target/npm-pack.err; exit 1; }

@@ -327,6 +327,9 @@ fn find_reply_line(body: &str) -> Option<(usize, Reply)> {
 /// of `close_window_link=1`, `format=debug`'s HTML comments, PHP warnings
 /// and notices, after which the script goes on).
 fn died_after(after: &str) -> Option<Died> {
+    if after.bytes().all(|b| b.is_ascii_whitespace()) {
+        return None;
+    }
     if text::contains(after, "Fatal error") || text::contains(after, "Uncaught ") {
         return Some(Died::FatalError);
     }
@@ -335,13 +338,12 @@ fn died_after(after: &str) -> Option<Died> {
     }
     let benign = |l: &str| {
         let l = l.trim();
+        if l.is_empty() || (l.starts_with("<!--") && l.ends_with("-->")) || l == CLOSE_WINDOW_LINK {
+            return true;
+        }
         let plain = strip_tags(l);
         let plain = plain.trim();
-        l.is_empty()
-            || (l.starts_with("<!--") && l.ends_with("-->"))
-            || l == CLOSE_WINDOW_LINK
-            || ["Warning: ", "Notice: ", "Deprecated: "].iter().any(|p| plain.starts_with(p))
-            || plain.is_empty()
+        plain.is_empty() || ["Warning: ", "Notice: ", "Deprecated: "].iter().any(|p| plain.starts_with(p))
     };
     if after.split('\n').all(benign) {
         None

@@ -10,7 +10,7 @@ export default {
   async fetch() {
     if (api === null) {
       glue.initSync({ module: wasmModule });
-      api = makeApi(glue);
+      api = makeApi(glue, () => true);
     }
     const r = api.parseReply('SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n', { secret: '1234' });
     return new Response(r.code);

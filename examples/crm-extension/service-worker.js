@@ -1,6 +1,9 @@
 // MV3 service worker (type "module"): the only place this extension talks to
-// the network. The popup sends { type: 'transfer', request, endpoint, token }
-// and gets the package's TransferOutcome back.
+// the network. The popup sends { type: 'transferCurrentCall', ingroup,
+// endpoint, token }; the worker asks the proxy which call the token's agent
+// is on (TransferClient.currentCall, GET /proxy/current-call) and moves that
+// call into the in-group (TransferClient.callControl, stage INGROUPTRANSFER).
+// It answers with the package's typed outcome, plus `call` (which call).
 import init, { TransferClient } from './vendor/vicidial-xfer/index.js';
 
 // Start loading the WebAssembly now, but do NOT await it here: top-level await
@@ -13,7 +16,8 @@ ready.catch(() => {}); // reported by the handler that awaits it
 
 // One client per endpoint and token. A client remembers the calls it sent, so
 // a repeat that finds no active call says "likely already transferred". This
-// memory lasts as long as the worker: Chrome stops idle workers after ~30 s.
+// memory lasts as long as the worker: Chrome stops idle workers after ~30 s
+// (the proxy remembers the calls it moved: a repeat answers ALREADY_ACTED).
 const clients = new Map();
 
 function clientFor(endpoint, token) {
@@ -27,20 +31,20 @@ function clientFor(endpoint, token) {
   return client;
 }
 
-function failure(code, message) {
-  return { ok: false, code, message, outcomeUnknown: false, likelyAlreadyTransferred: false };
+function failure(code, message, extra = {}) {
+  return { ok: false, code, message, outcomeUnknown: false, likelyAlreadyTransferred: false, ...extra };
 }
 
 /** A plain, JSON-safe copy of the outcome for sendResponse. */
 function plain(outcome) {
-  const keys = ['ok', 'code', 'message', 'outcomeUnknown', 'likelyAlreadyTransferred',
-    'httpStatus', 'reply', 'raw', 'issues'];
+  const keys = ['ok', 'code', 'message', 'outcomeUnknown', 'likelyAlreadyTransferred', 'likelyAlreadyEnded',
+    'proxyCode', 'reason', 'retryAfter', 'replayed', 'httpStatus', 'reply', 'raw', 'issues'];
   const copy = {};
-  for (const key of keys) if (outcome[key] !== undefined) copy[key] = outcome[key];
+  for (const key of keys) if (outcome?.[key] !== undefined) copy[key] = outcome[key];
   return JSON.parse(JSON.stringify(copy));
 }
 
-async function transfer({ request, endpoint, token }) {
+async function transferCurrentCall({ ingroup, endpoint, token }) {
   try {
     await ready;
   } catch (error) {
@@ -50,21 +54,37 @@ async function transfer({ request, endpoint, token }) {
   try {
     url = new URL(endpoint);
   } catch {
-    return failure('EXTENSION_ERROR', 'The endpoint is not an absolute URL.');
+    return failure('EXTENSION_ERROR', 'The proxy endpoint is not an absolute URL.');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return failure('EXTENSION_ERROR', 'The endpoint must be an http: or https: URL.');
+    return failure('EXTENSION_ERROR', 'The proxy endpoint must be an http: or https: URL.');
   }
-  if (typeof request !== 'object' || request === null) {
-    return failure('EXTENSION_ERROR', 'The message has no request.');
+  const client = clientFor(url.href, typeof token === 'string' ? token : '');
+
+  // 1. Which call is the agent on? The proxy knows the token's agent.
+  const current = await client.currentCall();
+  if (!current.ok) return { ...plain(current), step: 'currentCall' };
+  const call = { agentUser: current.agentUser, callId: current.callId, status: current.status, subStatus: current.subStatus };
+  if (!current.callId) {
+    return failure('NO_CURRENT_CALL', `Agent user ${current.agentUser} has no call right now (status ${current.status || 'unknown'}).`, { call });
   }
-  // Resolves for every failed transfer (never retries); only a bug rejects.
-  return plain(await clientFor(url.href, typeof token === 'string' ? token : '').transfer(request));
+  if (current.movable === false) {
+    return failure('CALL_NOT_MOVABLE', `Call ${current.callId} cannot be moved now (status ${[current.status, current.subStatus].filter(Boolean).join(' ')}).`, { call });
+  }
+
+  // 2. Move exactly that call. Validated before anything is sent; never retried.
+  const outcome = await client.callControl({
+    stage: 'INGROUPTRANSFER',
+    agentUser: current.agentUser,
+    callId: current.callId,
+    ingroup: typeof ingroup === 'string' ? ingroup : '',
+  });
+  return { ...plain(outcome), ingroup, call, step: 'callControl' };
 }
 
 chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
-  if (sender.id !== chrome.runtime.id || message?.type !== 'transfer') return false;
-  transfer(message).then(sendResponse, (error) =>
+  if (sender.id !== chrome.runtime.id || message?.type !== 'transferCurrentCall') return false;
+  transferCurrentCall(message).then(sendResponse, (error) =>
     sendResponse(failure('EXTENSION_ERROR', String(error?.message ?? error))));
   return true; // the answer comes asynchronously
 });

@@ -13,11 +13,20 @@
 //!    password given as `secret` no whole copy of it survives outside the
 //!    `[REDACTED]` markers (when the rest of the body does not itself
 //!    contain the password).
+//! 4. A SUCCESS line of either stage (fields from the input, filtered as the
+//!    server's are) followed by arbitrary text: the reply is that success
+//!    when the text is empty or blank, SUCCESS_NOT_COMPLETED otherwise or
+//!    TRANSFERRED/HUNGUP with exactly those fields; never anything else; a
+//!    "Fatal error" after the line is FATAL_ERROR, "Could not connect: "
+//!    (without one) QUEUE_METRICS_CONNECT; `line` is the SUCCESS line; with
+//!    the password as secret, no excerpt keeps it.
+//! 5. The same line with its result word replaced by another word from the
+//!    input (a translation) is TRANSLATED, never a success.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use vicidial_xfer::redact::{redact, REDACTED};
-use vicidial_xfer::reply::{parse_reply, parse_reply_with_secret, Reply, MAX_EXCERPT, MAX_FIELD};
+use vicidial_xfer::reply::{parse_reply, parse_reply_with_secret, Died, Reply, MAX_EXCERPT, MAX_FIELD};
 
 /// The longest fixed text of a message plus three fields (NotValid).
 const MESSAGE_BOUND: usize = 3 * MAX_FIELD + 128;
@@ -155,7 +164,60 @@ fn auth_pass(data: &[u8]) -> Option<String> {
     }
 }
 
+/// Properties 4 and 5. Layout: `stage_byte agent \x00 call \x00 word \x00 after`.
+fn success_line(data: &[u8]) {
+    let Some((&stage, rest)) = data.split_first() else { return };
+    let mut parts = rest.splitn(4, |&b| b == 0);
+    let (Some(a), Some(c), Some(w), Some(after)) = (parts.next(), parts.next(), parts.next(), parts.next()) else { return };
+    let agent: String = a.iter().take(20).map(|&b| user_char(b) as char).collect();
+    let call: String = c.iter().take(20).map(|&b| user_char(b) as char).collect();
+    if agent.is_empty() || call.is_empty() {
+        return;
+    }
+    let hangup = stage % 2 == 1;
+    let line = if hangup {
+        format!("SUCCESS: ra_call_control hungup - {agent}|{call}|HANGUP")
+    } else {
+        format!("SUCCESS: ra_call_control transfer - {agent}|{call}|")
+    };
+    let after = String::from_utf8_lossy(after);
+    let body = format!("{line}\n{after}");
+    let secret = "s3cr3t-Pw";
+    let reply = parse_reply_with_secret(&body, Some(secret));
+    let blank = after.split('\n').all(|l| l.trim().is_empty());
+    match &reply {
+        Reply::Transferred { agent_user, call_id, .. } if !hangup => assert!(agent_user == &agent && call_id == &call, "{body:?}"),
+        Reply::Hungup { agent_user, call_id } if hangup => assert!(agent_user == &agent && call_id == &call, "{body:?}"),
+        Reply::SuccessNotCompleted { line: l, cause, excerpt } => {
+            assert!(!blank, "blank text after a SUCCESS line made it not completed: {body:?}");
+            assert_eq!(l, &line);
+            if after.contains("Fatal error") {
+                assert_eq!(*cause, Died::FatalError, "{body:?}");
+            } else if after.contains("Could not connect: ") && !after.contains("Uncaught ") {
+                assert_eq!(*cause, Died::QueueMetricsConnect, "{body:?}");
+            }
+            // (A reply line in the text keeps its echoed values: every such line has ": ".)
+            if !after.split('\n').any(|l| l.contains(": ")) {
+                assert!(!leaks(excerpt, secret), "the excerpt keeps the secret: {excerpt:?}");
+            }
+        }
+        other => panic!("a SUCCESS line followed by text gave {}: {body:?}", other.code()),
+    }
+    if blank {
+        assert!(reply.is_success(), "{body:?}");
+    }
+    // 5: a translated result word.
+    let word: String = String::from_utf8_lossy(w).chars().filter(|c| !c.is_whitespace() && !matches!(c, '|' | '<' | '>' | ':')).take(10).collect();
+    if word.is_empty() || word == "SUCCESS" || word.contains("Fatal") {
+        return;
+    }
+    let translated = format!("{word}{}\n", &line["SUCCESS".len()..]);
+    let r = check_bounds(&translated);
+    assert_eq!(r.code(), "TRANSLATED", "{translated:?}");
+}
+
 fuzz_target!(|data: &[u8]| {
+    success_line(data);
     // 1 + 2: the input itself, as UTF-8 when it is, else lossily.
     let body = match std::str::from_utf8(data) {
         Ok(s) => std::borrow::Cow::Borrowed(s),

@@ -1,4 +1,5 @@
-// Shared by the e2e tests: the demo stack on a free port, and Chromium.
+// Shared by the e2e tests: the demo stack on a free port, Chromium, and the
+// sandbox's own records (what VICIdial would have done).
 import { createServer } from 'node:net';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -31,10 +32,10 @@ export function freePort() {
 }
 
 /** Starts the demo stack (page, proxy, sandbox) from demo/start.mjs. */
-export async function startStack() {
+export async function startStack(options = {}) {
   const { startDemo } = await import(join(ROOT, 'demo', 'start.mjs'));
   const port = await freePort();
-  const demo = await startDemo({ port });
+  const demo = await startDemo({ port, ...options });
   return { ...demo, url: new URL('/', demo.url).href, port };
 }
 
@@ -43,9 +44,37 @@ export async function outputPath(name) {
   return join(OUTPUT, name);
 }
 
-/** Starts a live call in the sandbox, as the page's button does. */
-export async function sandboxCall(baseUrl) {
-  const response = await fetch(new URL('/sandbox/calls', baseUrl), { method: 'POST' });
+/** Starts a live call in the sandbox for `agentUser`, as the page's button does (`state: 'QUEUE'`: still ringing). */
+export async function sandboxCall(baseUrl, agentUser = '1028', extra = {}) {
+  const response = await fetch(new URL('/sandbox/calls', baseUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ agentUser, ...extra }),
+  });
   if (!response.ok) throw new Error(`POST /sandbox/calls: HTTP ${response.status}`);
   return response.json();
+}
+
+/** The caller hangs up (the agent's row is left as VICIdial leaves it: DEAD). */
+export async function sandboxEndCall(baseUrl, callId) {
+  const response = await fetch(new URL(`/sandbox/calls/${encodeURIComponent(callId)}/end`, baseUrl), {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}',
+  });
+  if (!response.ok) throw new Error(`POST /sandbox/calls/${callId}/end: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The sandbox's live calls. */
+export async function sandboxCalls(baseUrl) {
+  const response = await fetch(new URL('/sandbox/calls', baseUrl));
+  if (!response.ok) throw new Error(`GET /sandbox/calls: HTTP ${response.status}`);
+  return response.json();
+}
+
+/** The manager commands the sandbox queued (what VICIdial's Asterisk would do) for the call on `channel`. */
+export async function managerCommandsFor(baseUrl, channel) {
+  const response = await fetch(new URL('/sandbox/manager', baseUrl));
+  if (!response.ok) throw new Error(`GET /sandbox/manager: HTTP ${response.status}`);
+  const rows = await response.json();
+  return rows.filter((row) => JSON.stringify(row).includes(channel));
 }

@@ -1,13 +1,17 @@
-//! decode_call_control on arbitrary text, for every stage and version (the
-//! first byte picks the target version), and decode_transfer.
+//! decode_call_control on arbitrary text, for every stage (the stage comes
+//! from the input; seeds and dictionary hold all three) and version (the
+//! first byte picks the target), and decode_transfer.
 //!
 //! Properties checked on every input:
 //! 1. decoding never panics (valid UTF-8 as is, anything else lossily).
 //! 2. When it decodes, re-encoding and decoding again gives the identical
 //!    request, and the encoding is a fixed point (encode(decode(encode(r)))
-//!    == encode(r)); the masked encoding never contains the password's
-//!    own encoding (for passwords of 4+ characters, which cannot be a part
-//!    of the fixed parameter text by accident).
+//!    == encode(r)); the same fields as a CallControlDraft validate, for the
+//!    same target, to the identical request (decoder and validator agree);
+//!    the stage's target field is there exactly when the stage has one;
+//!    the masked encoding never contains the password's own encoding (for
+//!    passwords of 4+ characters, which cannot be a part of the fixed
+//!    parameter text by accident).
 //! 3. When it fails, every error has a code and a message, and unknown
 //!    parameter names are cut to 40 bytes.
 #![no_main]
@@ -15,7 +19,7 @@
 use libfuzzer_sys::fuzz_target;
 use vicidial_xfer::decode::{decode_call_control, decode_transfer, Param, MAX_INPUT};
 use vicidial_xfer::request::MASK;
-use vicidial_xfer::{ServerVersion, Stage, Target};
+use vicidial_xfer::{CallControlDraft, Field, ServerVersion, Stage, Target};
 
 const TARGETS: [Target; 6] = [
     Target::AnyVersion,
@@ -44,6 +48,10 @@ fuzz_target!(|data: &[u8]| {
                 .unwrap_or_else(|e| panic!("re-encoded request does not decode: {encoded:?}: {e:?}"));
             assert_eq!(again, request, "decode(encode(r)) != r for {encoded:?}");
             assert_eq!(again.encode(), encoded, "encoding is not a fixed point");
+            let draft = CallControlDraft::from_fn(|f| if f == Field::Pass { request.expose_password() } else { request.get(f) });
+            assert_eq!(draft.validate(target).as_ref(), Ok(&request), "the validator disagrees with the decoder on {encoded:?}");
+            assert!(!request.call_id().is_empty());
+            assert_eq!(request.target().is_some(), request.stage() != Stage::Hangup, "target field vs stage for {encoded:?}");
             let masked = request.encode_masked();
             if let Some(pass) = request.expose_password() {
                 assert!(masked.contains(MASK));
