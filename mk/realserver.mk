@@ -8,5 +8,6 @@
 .PHONY: test-realserver
 TEST_TARGETS += test-realserver
 
+## The package's requests for every stage against the real api.php 2.14-82 and older revisions (../shared/realserver, MariaDB + PHP via apt); database effects compared.
 test-realserver: pkg
 	timeout 1500 $(NODE) --test --test-concurrency=1 tests/realserver/
