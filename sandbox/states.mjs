@@ -35,6 +35,23 @@ export const STATES = Object.freeze({
     const a = need(db.liveAgents.get(dbKey(String(agentUser))), `agent ${agentUser} is not logged in`);
     Object.assign(a, { status: 'READY', callerid: '', leadId: 0, uniqueid: '', channel: '' });
   },
+  /**
+   * One more live OUT call with its vicidial_log row (call_date now), no agent
+   * on it (realserver-extra *_callid_with_pipe: a call ID holding `|`).
+   * args: { callId, uniqueid, channel, leadId, campaignId, phoneNumber, user }.
+   */
+  liveOutboundCall(sb, { callId, uniqueid, channel, leadId, campaignId, phoneNumber, user }) {
+    const { db, dbKey, epoch } = sb._internals;
+    if (db.calls.has(dbKey(callId))) throw new Error(`call ${callId} is already live`);
+    db.calls.set(dbKey(callId), {
+      callerid: callId, callType: 'OUT', campaignId, leadId, phoneNumber, channel, serverIp: '10.0.0.5', uniqueid, status: 'LIVE',
+    });
+    const row = { uniqueid, leadId, listId: 101, campaignId, status: 'INCALL', phoneNumber, user, callDate: null, startEpoch: epoch(), endEpoch: null, lengthInSec: 0 };
+    db.vicidialLog.push(row);
+    const rows = db.vicidialLogByUid.get(uniqueid);
+    if (rows) rows.push(row);
+    else db.vicidialLogByUid.set(uniqueid, [row]);
+  },
   /** Every agent logged out (li_none). */
   noAgentsLoggedIn(sb) {
     sb._internals.db.liveAgents.clear();
@@ -54,7 +71,7 @@ export function applyState(sb, name, args = {}) {
   return { state: name, ...args };
 }
 
-/** The recorded setup_sql statements (tests/recordings/nonagent-2.14-82.jsonl), exact text -> state. */
+/** The recorded setup_sql statements (tests/recordings/*.jsonl), exact text -> state. */
 export const RECORDED_SETUPS = Object.freeze({
   "UPDATE vicidial_live_agents SET status='INCALL',callerid='Y0315201640000402028',lead_id=1002,uniqueid='1700000000.2',channel='SIP/carrier-0002' WHERE user='1028';":
     ['agentOnCall', { agentUser: '1028', callId: 'Y0315201640000402028' }],
@@ -67,6 +84,12 @@ export const RECORDED_SETUPS = Object.freeze({
   "UPDATE vicidial_live_agents SET status='INCALL',lead_id=1001,callerid='Y0315201639000402027',last_call_time=NOW() WHERE user='agent_7-b';":
     ['agentThreeWay', { agentUser: 'agent_7-b', callId: 'Y0315201639000402027' }],
   'DELETE FROM vicidial_live_agents;': ['noAgentsLoggedIn', {}],
+  // realserver-extra-2.14-82.jsonl: hangup_/ext_/ingroup_callid_with_pipe.
+  "INSERT INTO vicidial_auto_calls (server_ip,campaign_id,status,lead_id,uniqueid,callerid,channel,phone_code,phone_number,call_time,call_type,stage,last_update_time,alt_dial,queue_priority,agent_only,agent_grab,queue_position) VALUES ('10.0.0.5','OUTCAMP','LIVE',1001,'1700000000.8','Y03|15201644000402|1','SIP/carrier-0008','1','7275551212',NOW(),'OUT','LIVE',NOW(),'MAIN',0,'','',1); INSERT INTO vicidial_log (uniqueid,lead_id,list_id,campaign_id,call_date,start_epoch,status,phone_code,phone_number,user,processed,length_in_sec) VALUES ('1700000000.8',1001,101,'OUTCAMP',NOW(),UNIX_TIMESTAMP(NOW()),'INCALL','1','7275551212','1028','N',0);":
+    ['liveOutboundCall', {
+      callId: 'Y03|15201644000402|1', uniqueid: '1700000000.8', channel: 'SIP/carrier-0008', leadId: 1001,
+      campaignId: 'OUTCAMP', phoneNumber: '7275551212', user: '1028',
+    }],
   "UPDATE vicidial_live_agents SET status='INCALL',lead_id=1002,callerid='Y0315201640000402028',uniqueid='1700000000.2',channel='SIP/carrier-0002' WHERE user='agent_7-b';":
     ['agentOnCall', { agentUser: 'agent_7-b', callId: 'Y0315201640000402028' }],
 });
