@@ -70,7 +70,7 @@ const STAGES = table({
   HANGUP: { required: ['agentUser', 'callId'], unused: ['ingroup', 'phoneNumber'] },
 });
 const DEFAULT_INGROUP = 'DEFAULTINGROUP';
-const KEYS_LIST = 'stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status';
+const KEYS_LIST = 'source, user, pass, agentUser, stage, callId, ingroup, phoneNumber, status';
 
 // ---------------------------------------------------------------- versions
 

@@ -34,7 +34,14 @@ fn not_a_string(field: Field) -> String {
 
 fn unknown_field(key: &str) -> String {
     let mut message = String::from(key);
-    message.push_str(" is not a request field (stage, source, user, pass, agentUser, callId, ingroup, phoneNumber, status)");
+    message.push_str(" is not a request field (");
+    for (i, field) in Field::ALL.into_iter().enumerate() {
+        if i > 0 {
+            message.push_str(", ");
+        }
+        message.push_str(js_key(field));
+    }
+    message.push(')');
     binding_issue(key, "UNKNOWN_FIELD", &message)
 }
 
