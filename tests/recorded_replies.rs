@@ -11,13 +11,14 @@ use vicidial_xfer::client::Response;
 use vicidial_xfer::{parse_reply, AuthReason, Reply, Stage, TransferLog, Transport};
 
 /// Every file of api.php / non_agent_api.php recordings.
-const SERVER_FILES: [&str; 6] = [
+const SERVER_FILES: [&str; 7] = [
     "real-2.14-82.jsonl",
     "real-2.14-82-more.jsonl",
     "stages-2.14-82.jsonl",
     "edge-2.14-82.jsonl",
     "strict-2.14-82.jsonl",
     "nonagent-2.14-82.jsonl",
+    "realserver-extra-2.14-82.jsonl",
 ];
 
 const CALL: &str = "Y0315201639000402027";
@@ -280,7 +281,7 @@ fn ok_is_true_exactly_when_the_server_queued_the_action_in_every_recording() {
         }
     }
     // The counts of the files in tests/recordings/ (a new recording raises them).
-    assert_eq!((checked, with_effects), (76, 48), "ra_call_control recordings read, and those with database effects");
+    assert_eq!((checked, with_effects), (92, 64), "ra_call_control recordings read, and those with database effects");
 }
 
 /// Every reply recorded in the new files parses to a known code.

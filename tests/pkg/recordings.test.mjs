@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { installPackage, root } from "./installed.mjs";
 
-const SERVER_FILES = ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl", "stages-2.14-82.jsonl", "edge-2.14-82.jsonl", "strict-2.14-82.jsonl", "nonagent-2.14-82.jsonl"];
+const SERVER_FILES = ["real-2.14-82.jsonl", "real-2.14-82-more.jsonl", "stages-2.14-82.jsonl", "edge-2.14-82.jsonl", "strict-2.14-82.jsonl", "nonagent-2.14-82.jsonl", "realserver-extra-2.14-82.jsonl"];
 const MARK = "Pw9Zx7Qk3Marker";
 let api, glue;
 
@@ -70,7 +70,7 @@ test("ok exactly when the server queued the action, in every recorded api.php re
     }
   }
   // The counts of tests/recordings/ (as tests/recorded_replies.rs counts them).
-  assert.deepEqual([checked, withEffects], [76, 48]);
+  assert.deepEqual([checked, withEffects], [92, 64]);
 });
 
 test("no recorded password shows in parseReply, redactReply or an outcome, with or without the secret", () => {
