@@ -422,7 +422,8 @@ fn unspace(value: String) -> String {
 fn split_ends(args: &str) -> [String; 3] {
     match (args.find('|'), args.rfind('|')) {
         (Some(first), Some(last)) if first < last => {
-            [field(&args[..first]), field(&args[first + 1..last]), field(&args[last + 1..])]
+            // `|` is ASCII: every index here is a char boundary (`get`: no panic path in the wasm).
+            [field(text::head(args, first)), field(args.get(first + 1..last).unwrap_or("")), field(text::tail(args, last + 1))]
         }
         _ => split3(args),
     }

@@ -71,9 +71,9 @@ impl Cursor<'_> {
         loop {
             // The plain run up to the next quote or backslash (ASCII: char boundaries).
             let run = self.s.get(self.at..)?.iter().position(|b| *b == b'"' || *b == b'\\')?;
-            out.push_str(core::str::from_utf8(&self.s[self.at..self.at + run]).ok()?);
+            out.push_str(core::str::from_utf8(self.s.get(self.at..self.at + run)?).ok()?);
             self.at += run;
-            let b = self.s[self.at];
+            let b = *self.s.get(self.at)?;
             self.at += 1;
             match b {
                 b'"' => break,
