@@ -460,8 +460,19 @@ function mergedFields(request, defaults = {}) {
  * toJSON or conversion can change it on the way.
  */
 function requestText(request, defaults) {
-  const fields = mergedFields(request, defaults);
-  for (const key of Object.keys(fields)) if (typeof fields[key] !== "string") fields[key] = 0;
+  // mergedFields and the 0 for non-strings in one pass (same keys, same order, each property read once).
+  if (request === null || typeof request !== "object") throw new TypeError("the request must be an object");
+  const fields = {};
+  if (defaults !== undefined) {
+    for (const key of Object.keys(defaults)) {
+      const value = defaults[key];
+      fields[key] = typeof value === "string" ? value : 0;
+    }
+  }
+  for (const key of Object.keys(request)) {
+    const value = request[key];
+    if (value !== undefined && value !== null) fields[key] = typeof value === "string" ? value : 0;
+  }
   return JSON.stringify(fields);
 }
 

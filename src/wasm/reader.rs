@@ -3,6 +3,7 @@
 //! not a string, and `JSON.stringify`s that). A hand-written reader: a
 //! serde deserializer from JavaScript would cost ~13 KB of wasm.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -11,20 +12,23 @@ use crate::fields::Field;
 
 /// The fields of one request, by JS key.
 #[derive(Default)]
-pub(crate) struct Fields {
-    /// In [`Field::ALL`] order.
-    values: [Option<String>; Field::COUNT],
+pub(crate) struct Fields<'a> {
+    /// In [`Field::ALL`] order; borrowed from the request text unless the
+    /// JSON string had escapes (no copy, no allocation for plain values).
+    values: [Option<Cow<'a, str>>; Field::COUNT],
     /// Bit i: the field `Field::ALL[i]` held something other than a string or null.
     pub(crate) not_strings: u16,
     /// Keys that are not request fields (cut to 64 characters), in order.
     pub(crate) unknown: Vec<String>,
 }
 
+/// `field`'s place in [`Field::ALL`] (its discriminant: the test
+/// `field_index_is_its_place_in_all` checks, as the core's request relies on it too).
 fn index(field: Field) -> usize {
-    Field::ALL.iter().position(|f| *f == field).unwrap_or(0)
+    field as usize
 }
 
-impl Fields {
+impl Fields<'_> {
     pub(crate) fn get(&self, field: Field) -> Option<&str> {
         self.values[index(field)].as_deref()
     }
@@ -35,11 +39,12 @@ impl Fields {
 }
 
 struct Cursor<'a> {
+    src: &'a str,
     s: &'a [u8],
     at: usize,
 }
 
-impl Cursor<'_> {
+impl<'a> Cursor<'a> {
     fn ws(&mut self) {
         while self.s.get(self.at).is_some_and(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
             self.at += 1;
@@ -64,16 +69,23 @@ impl Cursor<'_> {
 
     /// A string literal (the cursor on its `"`). `Ok(None)`: well-formed
     /// JSON but not a Unicode string (a lone surrogate).
-    fn string(&mut self) -> Option<Option<String>> {
+    fn string(&mut self) -> Option<Option<Cow<'a, str>>> {
         self.eat(b'"')?;
+        let start = self.at;
+        // The common case: no escape before the closing quote.
+        let run = self.s.get(start..)?.iter().position(|b| *b == b'"' || *b == b'\\')?;
+        if self.s.get(start + run) == Some(&b'"') {
+            self.at = start + run + 1;
+            return Some(Some(Cow::Borrowed(self.src.get(start..start + run)?)));
+        }
         let mut out = String::new();
         let mut lone = false;
         loop {
             // The plain run up to the next quote or backslash (ASCII: char boundaries).
             let run = self.s.get(self.at..)?.iter().position(|b| *b == b'"' || *b == b'\\')?;
-            out.push_str(core::str::from_utf8(&self.s[self.at..self.at + run]).ok()?);
+            out.push_str(self.src.get(self.at..self.at + run)?);
             self.at += run;
-            let b = self.s[self.at];
+            let b = *self.s.get(self.at)?;
             self.at += 1;
             match b {
                 b'"' => break,
@@ -115,7 +127,7 @@ impl Cursor<'_> {
                 _ => {}
             }
         }
-        Some((!lone).then_some(out))
+        Some((!lone).then_some(Cow::Owned(out)))
     }
 
     /// Skips any JSON value.
@@ -152,8 +164,8 @@ impl Cursor<'_> {
 }
 
 /// Reads `{"agentUser":"1028",...}`. `None`: not a JSON object (a wrapper bug).
-pub(crate) fn read(json: &str) -> Option<Fields> {
-    let mut c = Cursor { s: json.as_bytes(), at: 0 };
+pub(crate) fn read(json: &str) -> Option<Fields<'_>> {
+    let mut c = Cursor { src: json, s: json.as_bytes(), at: 0 };
     let mut fields = Fields::default();
     c.eat(b'{')?;
     if c.eat(b'}').is_none() {
@@ -189,6 +201,13 @@ pub(crate) fn read(json: &str) -> Option<Fields> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_index_is_its_place_in_all() {
+        for (i, f) in Field::ALL.into_iter().enumerate() {
+            assert_eq!(index(f), i, "{f:?}");
+        }
+    }
 
     #[test]
     fn reads_strings_escapes_and_marks_the_rest() {
