@@ -57,7 +57,7 @@ const FIELDS = [
     kept: [WORD_DASH(), kept(V(14, 67), ALNUM + '_|-', '|', 'A-Z a-z 0-9 - _ |')] },
   { key: 'ingroup', param: 'ingroup_choices', label: 'In-group', min: 2, max: 20, kept: [kept(OLDEST, ALNUM + '_', '', 'A-Z a-z 0-9 _')],
     why: ' (in-group IDs have no spaces, dots or dashes; the server deletes dots, so SALES.LINE would transfer to SALESLINE)' },
-  { key: 'phoneNumber', param: 'phone_number', label: 'Phone number', min: 2, max: 200, why: ' (the server deletes other characters and dials the rest)',
+  { key: 'phoneNumber', param: 'phone_number', label: 'Phone number', min: 2, max: 193, why: ' (the server deletes other characters and dials the rest)',
     kept: [kept(OLDEST, '0-9', '', '0-9'), kept(V(12, 50), '0-9*#', '* and #', '0-9 * #'), kept(NEWEST, '0-9*#A-Za-z', 'letters', '0-9 * # A-Z a-z')] },
   { key: 'status', param: 'status', label: 'Status', min: 1, max: 6, kept: [WORD_DASH()], why: DELETES },
 ];
@@ -292,7 +292,7 @@ export const buildTransfer = (request, options) => build(request, options, 'INGR
 // ---------------------------------------------------------------- replies
 
 const REDACTED = '[REDACTED]';
-const MAX_FIELD = 100;
+const MAX_FIELD = 200;
 const MAX_EXCERPT = 512;
 const MAX_TAGGED_LINE = 4096;
 const MAX_WORD = 40;
@@ -368,6 +368,13 @@ function splitN(args, n) {
   while (out.length < n) out.push('');
   return out.map(field);
 }
+/** `reply::split_ends`: a SUCCESS line's call ID is everything between the first and the last `|` (it may hold `|`). */
+function splitEnds(args) {
+  const first = args.indexOf('|');
+  const last = args.lastIndexOf('|');
+  if (first >= 0 && first < last) return [args.slice(0, first), args.slice(first + 1, last), args.slice(last + 1)].map(field);
+  return splitN(args, 3);
+}
 const unspace = (v) => (v.charCodeAt(0) === 32 ? v.slice(1) : v);
 const AUTH_WORDS = table({ BAD: 'BAD_PASSWORD', GOOD: 'NO_API_ACCESS', LOCK: 'LOCKED', ERRSERVERS: 'NO_SERVERS', IPBLOCK: 'IP_BLOCKED' });
 
@@ -378,15 +385,15 @@ function classifyLine(line) {
   const a = m.args;
   switch (m.kind) {
     case 'TRANSFER': {
-      const [agentUser, callId, third] = splitN(a, 3);
+      const [agentUser, callId, third] = splitEnds(a);
       return third === '' ? { code: 'TRANSFERRED', agentUser, callId } : { code: 'TRANSFERRED', agentUser, callId, phoneNumber: third };
     }
     case 'TRANSFERRED_DOC': {
-      const [agentUser, callId, ingroup] = splitN(a, 3);
+      const [agentUser, callId, ingroup] = splitEnds(a);
       return { code: 'TRANSFERRED', agentUser, callId, ingroup };
     }
     case 'HUNGUP': {
-      const [agentUser, callId] = splitN(a, 3);
+      const [agentUser, callId] = splitEnds(a);
       return { code: 'HUNGUP', agentUser, callId };
     }
     case 'INVALID_CREDENTIALS': {
