@@ -16,8 +16,6 @@
 // The HTTP replay (Node server, real clock) normalises exactly those two.
 
 import { test, describe, before, after } from 'node:test';
-import { spawn } from 'node:child_process';
-import net from 'node:net';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -25,19 +23,10 @@ import { fileURLToPath } from 'node:url';
 import { createSandbox, seedOfRecording } from '../../sandbox/vicidial.mjs';
 import { stateForSetupSql } from '../../sandbox/states.mjs';
 import { startSandboxServer } from '../../sandbox/node-server.mjs';
+import { skipWithoutWorkerd, startSandboxWorkerd } from './workerd-sandbox.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repliesDir = path.resolve(here, '..', 'recordings');
-const repoRoot = path.resolve(here, '..', '..');
-const WORKERD = path.join(repoRoot, 'node_modules', '.bin', 'workerd');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
 
 const DOCUMENTATION = 'documented-agent-api.jsonl';
 const ALL_FILES = fs.readdirSync(repliesDir).filter((f) => f.endsWith('.jsonl')).sort();
@@ -274,26 +263,11 @@ describe('replay over HTTP on 127.0.0.1 (real clock, time normalised)', () => {
   });
 
   // the module worker under real workerd (sandbox/workerd.capnp); under CI=true a missing workerd fails
-  describe('workerd (sandbox/workerd.capnp)', { skip: !fs.existsSync(WORKERD) && !process.env.CI && 'workerd not installed (npm ci)' }, () => {
-    let child;
+  describe('workerd (sandbox/workerd.capnp)', { skip: skipWithoutWorkerd }, () => {
+    let wd;
     let base;
-    before(async () => {
-      const port = await freePort();
-      base = `http://127.0.0.1:${port}`;
-      child = spawn(WORKERD, ['serve', path.join(repoRoot, 'sandbox', 'workerd.capnp'), '--socket-addr', `http=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d) => { stderr += d; });
-      const deadline = Date.now() + 20000;
-      for (;;) {
-        try {
-          const r = await fetch(`${base}/sandbox/stats`);
-          if (r.ok) { await r.arrayBuffer(); break; }
-        } catch { /* not up yet */ }
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`workerd did not start: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    });
-    after(() => { if (child && child.exitCode === null) child.kill('SIGTERM'); });
+    before(async () => { wd = await startSandboxWorkerd(); base = wd.base; });
+    after(() => wd?.stop());
     for (const file of FILES) test(file, () => replayOverHttp(base, file));
   });
 

@@ -5,7 +5,6 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { startSandboxServer } from '../../sandbox/node-server.mjs';
 import { createSandbox } from '../../sandbox/vicidial.mjs';
 import { handleRequest, optionsFromEnv } from '../../sandbox/router.mjs';
 import worker from '../../sandbox/worker.mjs';
+import { skipWithoutWorkerd, startSandboxWorkerd } from './workerd-sandbox.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..', '..');
@@ -203,37 +203,12 @@ describe('web Request/Response router (what worker.mjs runs)', () => {
 
 // ---- workerd -------------------------------------------------------------------
 
-const WORKERD = path.join(repoRoot, 'node_modules', '.bin', 'workerd');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-    s.on('error', reject);
-  });
-}
-
 // Under CI=true a missing workerd is a failure (the suite runs and fails to spawn it), never a skip.
-describe('workerd (sandbox/workerd.capnp)', { skip: !fs.existsSync(WORKERD) && !process.env.CI && 'workerd not installed (npm ci)' }, () => {
-  let child;
+describe('workerd (sandbox/workerd.capnp)', { skip: skipWithoutWorkerd }, () => {
+  let wd;
   let base;
-  before(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    child = spawn(WORKERD, ['serve', path.join(repoRoot, 'sandbox', 'workerd.capnp'), '--socket-addr', `http=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d) => { stderr += d; });
-    const deadline = Date.now() + 20000;
-    for (;;) {
-      try {
-        const r = await fetch(`${base}/sandbox/stats`);
-        if (r.ok) { await r.arrayBuffer(); break; }
-      } catch { /* not up yet */ }
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`workerd did not start: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  });
-  after(() => { if (child && child.exitCode === null) child.kill('SIGTERM'); });
+  before(async () => { wd = await startSandboxWorkerd(); base = wd.base; });
+  after(() => wd?.stop());
 
   test('routes over real HTTP', async () => {
     await exerciseRoutes(base);
