@@ -17,7 +17,8 @@ const utf8 = new TextDecoder('utf-8');
 
 /** `send(url, init)` -> Promise<Response>, through env.UPSTREAM or fetch. */
 export function upstreamSender(config, env, fetchImpl = globalThis.fetch) {
-  if (config.viaBinding) return (url, init) => env.UPSTREAM.fetch(new Request(url, init));
+  // The binding takes (url, init) like fetch: no Request object built in between.
+  if (config.viaBinding) return (url, init) => env.UPSTREAM.fetch(url, init);
   return (url, init) => fetchImpl(url, init);
 }
 
