@@ -72,11 +72,6 @@ impl CharSet {
         CharSet(self.0 | other.0)
     }
 
-    /// The bytes in both sets.
-    pub const fn intersection(self, other: CharSet) -> CharSet {
-        CharSet(self.0 & other.0)
-    }
-
     /// Whether `b` is in the set.
     pub const fn contains(self, b: u8) -> bool {
         b < 128 && self.0 & (1 << b) != 0
