@@ -78,7 +78,7 @@ function demoProxyBindings(port, extraOrigins = []) {
     PROXY_TOKEN: DEMO_TOKEN,
     // The demo token: agent 1028 only, every stage, any in-group and number (proxy/README.md, TOKEN_AGENTS).
     TOKEN_AGENTS: JSON.stringify({
-      [DEMO_TOKEN]: { label: 'demo', agents: [DEMO_AGENT], stages: '*', numbers: '*' },
+      [DEMO_TOKEN]: { label: 'demo-page', agents: [DEMO_AGENT], stages: '*', numbers: '*' },
     }),
     RATE_LIMIT: '5',
     RATE_BURST: '20',
