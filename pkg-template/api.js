@@ -7,9 +7,10 @@
 // object is held between calls: a failure of one call cannot break the
 // next.
 //
-// A request crosses into wasm as ONE JSON object text built from its own
-// enumerable properties (values that are not strings as 0, reported as
-// NOT_A_STRING, never converted); results come back as one JSON string.
+// A request crosses into wasm as ONE text of counted entries built from its
+// own enumerable properties (`requestText`: values that are not strings
+// marked, reported as NOT_A_STRING, never converted); results come back as
+// one string: JSON, or a built request's three lines (`answer`).
 
 const DEFAULT_TIMEOUT_MS = 15000;
 /** Replies are read up to this many bytes, as the proxy does; a longer one is REPLY_TOO_LARGE. */
@@ -232,9 +233,20 @@ export function makeApi(glue, isReady = () => true) {
     }
   };
 
-  /** Throws for an unusable serverVersion; else the wasm's JSON parsed. */
-  const answer = (json) => {
-    const v = JSON.parse(json);
+  /**
+   * The wasm's answer: a built request (`B` stage, body, preview on three
+   * lines: src/wasm/bindings.rs `built`), no issues (`[]`) or JSON. Throws
+   * for an unusable serverVersion.
+   */
+  const answer = (text) => {
+    if (text.charCodeAt(0) === 66 /* B */) {
+      const a = text.indexOf("\n");
+      const b = text.indexOf("\n", a + 1);
+      const body = text.slice(a + 1, b);
+      return { stage: text.slice(1, a), query: body, body, preview: text.slice(b + 1) };
+    }
+    if (text === "[]") return [];
+    const v = JSON.parse(text);
     if (v && v.versionError) {
       const error = new RangeError(v.versionError.message);
       error.code = v.versionError.code;
@@ -278,7 +290,7 @@ export function makeApi(glue, isReady = () => true) {
       this.#headers = checkedHeaders(options.headers);
       this.#serverVersion = versionOf(options);
       // Checked now when the wasm is loaded (else at the first call).
-      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl("{}", HANGUP, this.#serverVersion, true));
+      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl("", HANGUP, this.#serverVersion, true));
       const defaults = options.defaults ?? {};
       if (defaults === null || typeof defaults !== "object") throw new TypeError("defaults must be an object");
       this.#defaults = {};
@@ -455,26 +467,28 @@ function mergedFields(request, defaults = {}) {
 }
 
 /**
- * The request as ONE JSON object text for the wasm: every value that is
- * not a string becomes 0, so the wasm reports it (NOT_A_STRING) and no
- * toJSON or conversion can change it on the way.
+ * The request as ONE text for the wasm (src/wasm/reader.rs): for each own
+ * enumerable property, `length:key` then `=length:value` for a string or
+ * `!` for anything else (reported as NOT_A_STRING, never converted; a
+ * string with a lone surrogate too, as it has no UTF-8 form); lengths in
+ * UTF-16 units. Nothing escaped, each property read once; null and
+ * undefined are not given. `defaults` (the client's) come first unless the
+ * request gives the key.
  */
 function requestText(request, defaults) {
-  // mergedFields and the 0 for non-strings in one pass (same keys, same order, each property read once).
   if (request === null || typeof request !== "object") throw new TypeError("the request must be an object");
-  const fields = {};
-  if (defaults !== undefined) {
-    for (const key of Object.keys(defaults)) {
-      const value = defaults[key];
-      fields[key] = typeof value === "string" ? value : 0;
-    }
+  const given = defaults === undefined ? request : mergedFields(request, defaults);
+  let out = "";
+  for (const key of Object.keys(given)) {
+    const value = given[key];
+    if (value === undefined || value === null) continue;
+    out += typeof value === "string" && wellFormed(value) ? `${key.length}:${key}=${value.length}:${value}` : `${key.length}:${key}!`;
   }
-  for (const key of Object.keys(request)) {
-    const value = request[key];
-    if (value !== undefined && value !== null) fields[key] = typeof value === "string" ? value : 0;
-  }
-  return JSON.stringify(fields);
+  return out;
 }
+
+/** Whether `s` has no lone surrogate (`isWellFormed` where the runtime has it). */
+const wellFormed = typeof "".isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !/\p{Cs}/u.test(s);
 
 function versionOf(options) {
   if (options !== undefined && options !== null && typeof options !== "object") throw new TypeError("options must be an object");

@@ -58,19 +58,28 @@ run(process.execPath, [
 
 // wasm-bindgen's passStringToWasm0 copies the ASCII prefix one char at a
 // time in JavaScript (~350 ns for a 190-char request text) and only then
-// uses encodeInto. This one reserves the worst case (3 bytes per UTF-16
-// unit), lets encodeInto write every byte at once (~60 ns) and gives the
-// rest back with realloc: the bytes in wasm memory are the same (encodeInto
-// writes U+FFFD for a lone surrogate, as the original's encodeInto does),
-// and the bump allocator (src/wasm/runtime.rs) shrinks its newest block in
-// place.
+// uses encodeInto. This one reserves one byte per UTF-16 unit (the whole
+// string when it is ASCII, as requests and replies almost always are) and
+// lets encodeInto write every byte at once (~60 ns): one call into wasm.
+// Only when something is left (a character of two or more bytes) does it
+// grow the block to the worst case of the rest (3 bytes per unit), encode
+// the rest and give back what is unused. The bytes in wasm memory are the
+// same as the original's (encodeInto writes U+FFFD for a lone surrogate,
+// as the original's encodeInto does, and never splits a surrogate pair);
+// the bump allocator (src/wasm/runtime.rs) grows and shrinks its newest
+// block in place.
 const PASS_STRING = /^function passStringToWasm0\(arg, malloc, realloc\) \{\n[^]*?\n\}\n/m;
 const PASS_STRING_FAST = `function passStringToWasm0(arg, malloc, realloc) {
-    const max = arg.length * 3;
-    let ptr = malloc(max, 1) >>> 0;
-    const written = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + max)).written;
-    if (written !== max) ptr = realloc(ptr, max, written, 1) >>> 0;
-    WASM_VECTOR_LEN = written;
+    let len = arg.length;
+    let ptr = malloc(len, 1) >>> 0;
+    const { read, written } = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len));
+    if (read !== arg.length) {
+        const max = written + (arg.length - read) * 3;
+        ptr = realloc(ptr, len, max, 1) >>> 0;
+        len = written + cachedTextEncoder.encodeInto(arg.slice(read), getUint8ArrayMemory0().subarray(ptr + written, ptr + max)).written;
+        if (len !== max) ptr = realloc(ptr, max, len, 1) >>> 0;
+    }
+    WASM_VECTOR_LEN = len;
     return ptr;
 }
 `;

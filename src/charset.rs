@@ -4,7 +4,8 @@
 //! api.php filters every parameter with a `preg_replace` that DELETES the
 //! characters outside one class (with `use_non_latin=0`, the default). Each
 //! class is one [`CharSet`] constant here, a 128-bit table tested one bit
-//! per byte, so checking a value is a table lookup per byte and never
+//! per byte (two `u64` halves: wasm has no 128-bit shift, a `u128` costs
+//! a library call per byte), so checking a value is a table lookup per byte and never
 //! allocates. Bytes outside ASCII are never in a set: every filter deletes
 //! them (`é`, `€` and NUL were removed in every probed version).
 
@@ -18,11 +19,11 @@
 /// assert!(!CharSet::ALNUM.contains(0xC3));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CharSet(u128);
+pub struct CharSet([u64; 2]);
 
 impl CharSet {
     /// No byte at all.
-    pub const EMPTY: CharSet = CharSet(0);
+    pub const EMPTY: CharSet = CharSet([0; 2]);
     /// `0-9`.
     pub const DIGITS: CharSet = CharSet::range(b'0', b'9');
     /// `A-Z a-z 0-9`: `source`; `agent_user` before 2.14-75.
@@ -45,36 +46,42 @@ impl CharSet {
 
     /// The bytes from `lo` to `hi` inclusive (ASCII only).
     pub const fn range(lo: u8, hi: u8) -> CharSet {
-        let mut bits = 0u128;
+        let mut set = CharSet::EMPTY;
         let mut b = lo;
         while b <= hi && b < 128 {
-            bits |= 1 << b;
+            set = set.with_byte(b);
             b += 1;
         }
-        CharSet(bits)
+        set
     }
 
     /// This set and every ASCII byte of `extra`.
     pub const fn with(self, extra: &[u8]) -> CharSet {
-        let mut bits = self.0;
+        let mut set = self;
         let mut i = 0;
         while i < extra.len() {
-            if extra[i] < 128 {
-                bits |= 1 << extra[i];
-            }
+            set = set.with_byte(extra[i]);
             i += 1;
+        }
+        set
+    }
+
+    const fn with_byte(self, b: u8) -> CharSet {
+        let mut bits = self.0;
+        if b < 128 {
+            bits[(b >> 6) as usize] |= 1 << (b & 63);
         }
         CharSet(bits)
     }
 
     /// Both sets together.
     pub const fn union(self, other: CharSet) -> CharSet {
-        CharSet(self.0 | other.0)
+        CharSet([self.0[0] | other.0[0], self.0[1] | other.0[1]])
     }
 
     /// Whether `b` is in the set.
     pub const fn contains(self, b: u8) -> bool {
-        b < 128 && self.0 & (1 << b) != 0
+        b < 128 && self.0[(b >> 6) as usize] & (1 << (b & 63)) != 0
     }
 
     /// The index of the first byte of `value` outside the set.

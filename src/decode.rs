@@ -12,6 +12,7 @@ use core::fmt;
 use crate::fields::{Field, FieldError, FieldErrorKind};
 use crate::request::{CallControlDraft, CallControlRequest, FUNCTION};
 use crate::stage::Stage;
+use crate::text;
 use crate::version::Target;
 
 /// The largest input the decoder reads, in bytes. A valid request with a
@@ -213,8 +214,8 @@ fn decode_for(input: &str, target: Target, only: Option<Stage>) -> Result<CallCo
     let mut values: [Option<String>; Field::COUNT + 1] = Default::default();
     let mut seen = [false; Field::COUNT + 1];
     let mut duplicated = [false; Field::COUNT + 1];
-    for segment in input.split('&').filter(|s| !s.is_empty()) {
-        let (raw_key, raw_value) = segment.split_once('=').unwrap_or((segment, ""));
+    for segment in text::split(input, b'&').filter(|s| !s.is_empty()) {
+        let (raw_key, raw_value) = text::split_once(segment, b'=').unwrap_or((segment, ""));
         let key = match decode_component(raw_key) {
             Some(k) => k,
             None => {
@@ -300,7 +301,7 @@ fn decode_component(raw: &str) -> Option<String> {
         return Some(String::from(raw));
     }
     let plus_free;
-    let raw = if raw.contains('+') {
+    let raw = if raw.as_bytes().contains(&b'+') {
         plus_free = raw.replace('+', " ");
         plus_free.as_str()
     } else {

@@ -42,7 +42,7 @@ pub fn redact(text: &str, secret: Option<&str>, max: usize) -> String {
     let mut out = String::new();
     // Each line is redacted whole and only then added: the cut at `max`
     // can only fall in text that no longer holds a secret.
-    for (i, line) in text.split('\n').enumerate() {
+    for (i, line) in text::split(text, b'\n').enumerate() {
         if out.len() >= max {
             break;
         }
@@ -67,7 +67,7 @@ fn redact_auth_line(line: &str) -> String {
     };
     let (before, rest) = (text::head(line, at + reason.len()), text::tail(line, at + reason.len()));
     let mut out = String::from(before);
-    let mut parts = rest.trim_start().strip_prefix('|').unwrap_or("").split('|');
+    let mut parts = text::split(rest.trim_start().strip_prefix('|').unwrap_or(""), b'|');
     let user = parts.next().unwrap_or("");
     let _password = parts.next();
     out.push_str(" |");
@@ -77,7 +77,7 @@ fn redact_auth_line(line: &str) -> String {
     out.push('|');
     // auth, auth_api and the one-word reason; the SQL after it is dropped.
     for part in parts.take(3) {
-        if part.len() > 16 || part.contains(|c: char| c.is_whitespace() || c == '\'') {
+        if part.len() > 16 || part.chars().any(|c| c.is_whitespace() || c == '\'') {
             break;
         }
         out.push_str(part);
@@ -99,10 +99,12 @@ fn redact_pass_params(line: &str) -> String {
         out.push_str(head);
         let quote = tail.chars().next().filter(|c| *c == '\'' || *c == '"');
         let end = match quote {
-            Some(q) => text::tail(tail, 1).find(q).map(|i| i + 2).unwrap_or(tail.len()),
+            // (`q` is ASCII: ' or ".)
+            Some(q) => text::find_byte(text::tail(tail, 1), q as u8).map(|i| i + 2).unwrap_or(tail.len()),
             None => tail
-                .find(|c: char| c == '&' || c == '|' || c == ';' || c == '<' || c == '"' || c == '\'' || c.is_whitespace())
-                .unwrap_or(tail.len()),
+                .char_indices()
+                .find(|&(_, c)| c == '&' || c == '|' || c == ';' || c == '<' || c == '"' || c == '\'' || c.is_whitespace())
+                .map_or(tail.len(), |(i, _)| i),
         };
         if let Some(q) = quote {
             out.push(q);

@@ -277,7 +277,7 @@ pub fn parse_reply_with_secret(body: &str, secret: Option<&str>) -> Reply {
             Reply::ServerError { excerpt: excerpt(text::tail(body, line_start(body, fatal.unwrap_or(0)))) }
         }
         Some((at, reply)) if reply.is_success() => {
-            let end = text::tail(body, at).find('\n').map(|i| at + i + 1).unwrap_or(body.len());
+            let end = text::find_byte(text::tail(body, at), b'\n').map(|i| at + i + 1).unwrap_or(body.len());
             let after = text::tail(body, end);
             match died_after(after) {
                 None => reply,
@@ -291,7 +291,8 @@ pub fn parse_reply_with_secret(body: &str, secret: Option<&str>) -> Reply {
         Some((_, reply)) => reply,
         None => match fatal {
             Some(f) => Reply::ServerError { excerpt: excerpt(text::tail(body, line_start(body, f))) },
-            None => match body.lines().find(|l| match_line(l.trim()).is_some_and(|m| m.translated)) {
+            // (`trim` drops the `\r` that `lines` would.)
+            None => match text::split(body, b'\n').find(|l| match_line(l.trim()).is_some_and(|m| m.translated)) {
                 Some(line) => Reply::Translated { excerpt: excerpt(line) },
                 None => Reply::Unrecognized { excerpt: excerpt(body) },
             },
@@ -307,13 +308,13 @@ fn line_start(body: &str, at: usize) -> usize {
 /// wrapped in tags (`format=debug`, HTML-mode errors) are read without them.
 fn find_reply_line(body: &str) -> Option<(usize, Reply)> {
     let mut offset = 0;
-    for line in body.split('\n') {
+    for line in text::split(body, b'\n') {
         let at = offset;
         offset += line.len() + 1;
         if let Some(reply) = classify_line(line.trim()) {
             return Some((at, reply));
         }
-        if line.contains('<') && line.len() <= MAX_TAGGED_LINE {
+        if line.as_bytes().contains(&b'<') && line.len() <= MAX_TAGGED_LINE {
             if let Some(reply) = classify_line(strip_tags(line).trim()) {
                 return Some((at, reply));
             }
@@ -345,7 +346,7 @@ fn died_after(after: &str) -> Option<Died> {
         let plain = plain.trim();
         plain.is_empty() || ["Warning: ", "Notice: ", "Deprecated: "].iter().any(|p| plain.starts_with(p))
     };
-    if after.split('\n').all(benign) {
+    if text::split(after, b'\n').all(benign) {
         None
     } else {
         Some(Died::UnexpectedOutput)
@@ -378,7 +379,7 @@ fn classify_line(line: &str) -> Option<Reply> {
             Reply::Hungup { agent_user, call_id }
         }
         Kind::Auth => {
-            let mut parts = args.trim_start().strip_prefix('|').unwrap_or("").split('|');
+            let mut parts = text::split(args.trim_start().strip_prefix('|').unwrap_or(""), b'|');
             let user = field(parts.next().unwrap_or(""));
             // parts: pass (never kept), auth, auth_api, reason.
             let reason = AuthReason::from_word(parts.nth(3).unwrap_or(""));
@@ -397,7 +398,7 @@ fn classify_line(line: &str) -> Option<Reply> {
         Kind::InvalidSource => Reply::InvalidSource { source: unspace(field(args)) },
         Kind::ApiNotActive => Reply::ApiNotActive,
         Kind::PermissionDenied => {
-            let mut parts = args.splitn(4, '|');
+            let mut parts = text::splitn(args, 4, b'|');
             let mut next = || field(parts.next().unwrap_or(""));
             let (call_id, user, function, user_group) = (next(), next(), next(), next());
             Reply::PermissionDenied { call_id, user, function, user_group }
@@ -420,8 +421,8 @@ fn unspace(value: String) -> String {
 /// is everything between the first and the last `|` (recorded:
 /// realserver-extra-2.14-82.jsonl `*_callid_with_pipe`).
 fn split_ends(args: &str) -> [String; 3] {
-    // Bytes, not `str::rfind` (its char searcher costs the wasm 0.5 KB): `|` is ASCII.
-    match (args.find('|'), args.bytes().rposition(|b| b == b'|')) {
+    // Bytes, not `str::find` / `rfind` (their char searcher costs the wasm 0.5 KB): `|` is ASCII.
+    match (text::find_byte(args, b'|'), args.bytes().rposition(|b| b == b'|')) {
         (Some(first), Some(last)) if first < last => {
             // `|` is ASCII: every index here is a char boundary (`get`: no panic path in the wasm).
             [field(text::head(args, first)), field(args.get(first + 1..last).unwrap_or("")), field(text::tail(args, last + 1))]
@@ -431,7 +432,7 @@ fn split_ends(args: &str) -> [String; 3] {
 }
 
 fn split3(args: &str) -> [String; 3] {
-    let mut parts = args.splitn(3, '|');
+    let mut parts = text::splitn(args, 3, b'|');
     let mut next = || field(parts.next().unwrap_or(""));
     [next(), next(), next()]
 }

@@ -4,7 +4,9 @@
 //! panic branch that formats its message (the char and range `Debug`
 //! impls, `core::fmt`); in the wasm module those branches alone cost about
 //! 5 KB gzipped. The parser never panics anyway, so it slices with `get`
-//! and searches substrings byte by byte.
+//! and searches substrings byte by byte. Splitting at an ASCII byte is
+//! here too: `str::split(char)` and friends bring core's char searcher
+//! (about 0.5 KB gzipped, and slower at `opt-level = "z"`).
 
 use alloc::string::String;
 
@@ -70,6 +72,63 @@ pub(crate) fn replace(hay: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// Byte index of the first `b` (ASCII) in `s`: a char boundary.
+pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
+    debug_assert!(b.is_ascii());
+    let bytes = s.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes.get(at) == Some(&b) {
+            return Some(at);
+        }
+        at += 1;
+    }
+    None
+}
+
+/// `s.split_once(sep)` for an ASCII `sep`.
+pub(crate) fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let at = find_byte(s, sep)?;
+    Some((head(s, at), tail(s, at + 1)))
+}
+
+/// `s.split(sep)` for an ASCII `sep`.
+pub(crate) fn split(s: &str, sep: u8) -> Split<'_> {
+    splitn(s, usize::MAX, sep)
+}
+
+/// `s.splitn(n, sep)` for an ASCII `sep`: at most `n` pieces, the last one
+/// holding the rest.
+pub(crate) fn splitn(s: &str, n: usize, sep: u8) -> Split<'_> {
+    Split { rest: Some(s), sep, left: n }
+}
+
+/// The pieces of [`split`] and [`splitn`].
+pub(crate) struct Split<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+    left: usize,
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        self.left = self.left.checked_sub(1)?;
+        match find_byte(rest, self.sep).filter(|_| self.left > 0) {
+            Some(at) => {
+                self.rest = Some(tail(rest, at + 1));
+                Some(head(rest, at))
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 /// Appends `n` in decimal, without `core::fmt`.
 pub(crate) fn push_decimal(out: &mut String, mut n: usize) {
     let mut digits = [0u8; 20];
@@ -95,6 +154,18 @@ mod tests {
     fn find_agrees_with_std() {
         for (hay, needle) in [("", ""), ("abc", ""), ("", "a"), ("abcabd", "abd"), ("aaab", "aab"), ("é|é", "|é"), ("x", "xy")] {
             assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+        }
+    }
+
+    #[test]
+    fn splitting_at_a_byte_agrees_with_std() {
+        for s in ["", "|", "a", "a|b", "|a||b|", "é|€|😀", "a|b|c|d|e"] {
+            assert_eq!(split(s, b'|').collect::<alloc::vec::Vec<_>>(), s.split('|').collect::<alloc::vec::Vec<_>>(), "{s:?}");
+            for n in 0..6 {
+                assert_eq!(splitn(s, n, b'|').collect::<alloc::vec::Vec<_>>(), s.splitn(n, '|').collect::<alloc::vec::Vec<_>>(), "{s:?} {n}");
+            }
+            assert_eq!(split_once(s, b'|'), s.split_once('|'), "{s:?}");
+            assert_eq!(find_byte(s, b'|'), s.find('|'), "{s:?}");
         }
     }
 

@@ -100,11 +100,11 @@ impl ServerVersion {
     pub fn parse(text: &str) -> Result<ServerVersion, VersionError> {
         let text = text.trim();
         let text = match text.strip_prefix("VERSION:") {
-            Some(rest) => rest.trim_start().split('|').next().unwrap_or(""),
+            Some(rest) => crate::text::split(rest.trim_start(), b'|').next().unwrap_or(""),
             None => text,
         };
         let rest = text.strip_prefix("2.").ok_or(VersionError::Unreadable)?;
-        let (minor, build) = rest.split_once('-').ok_or(VersionError::Unreadable)?;
+        let (minor, build) = crate::text::split_once(rest, b'-').ok_or(VersionError::Unreadable)?;
         let v = ServerVersion { minor: number(minor)?, build: number(build)? };
         if v < ServerVersion::OLDEST {
             return Err(VersionError::TooOld);
@@ -135,7 +135,8 @@ fn number(digits: &str) -> Result<u16, VersionError> {
     if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(VersionError::Unreadable);
     }
-    digits.parse().map_err(|_| VersionError::Unreadable)
+    // At most four digits: no overflow.
+    Ok(digits.bytes().fold(0, |n, d| n * 10 + u16::from(d - b'0')))
 }
 
 impl fmt::Display for ServerVersion {

@@ -3,7 +3,8 @@
 //! - feature `wasm`: the wasm-bindgen exports behind the npm package
 //!   (`pkg-template/`), which validate, build, parse and conclude; the
 //!   package's JavaScript (`api.js`) does the fetch. A request crosses as
-//!   one JSON object text, by name; results as one JSON text each.
+//!   one text of counted entries, by name; results as one text each (JSON,
+//!   or a built request's three lines).
 //! - feature `client`: [`client::FetchClient`], a Rust-side HTTP client
 //!   (gloo-net, the global `fetch`) for Rust/wasm web apps such as Leptos or
 //!   Yew dashboards, with the same outcome rules as the package's
