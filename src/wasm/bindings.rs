@@ -3,12 +3,11 @@
 //! lines); options as plain arguments.
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use wasm_bindgen::prelude::*;
 
 use super::convert::{binding_issue, decode_issues, field_issue, js_key, outcome_json, reply_json, request_json};
-use super::json::{array, Json};
+use super::json::{Array, Json};
 use super::reader::{read, Fields};
 use crate::client::{NotSent, Outcome, Response, TransferLog, Transport};
 use crate::decode::{decode_call_control, decode_transfer, DecodeError, DecodeErrorKind, Param};
@@ -48,26 +47,34 @@ fn unknown_field(key: &str) -> String {
 
 /// Every problem of `fields` (wrong types and unknown keys first), and the
 /// draft when there is none.
-fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Vec<String>, Option<crate::CallControlRequest>) {
-    let mut issues: Vec<String> = fields.unknown.iter().map(|k| unknown_field(k)).collect();
+fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Array, Option<crate::CallControlRequest>) {
+    let mut issues = Array::new();
+    for key in &fields.unknown {
+        issues.push(&unknown_field(key));
+    }
     // A shorthand takes its own stage word (so a decoded request builds again), no other.
     if let Some(fixed) = fixed_stage {
         if !fields.is_string_or_absent(Field::Stage) || fields.get(Field::Stage).is_some_and(|s| s != fixed) {
             let mut message = String::from("Stage must be ");
             message.push_str(fixed);
             message.push_str(" here: use callControl / validateCallControl / buildCallControl for another stage");
-            issues.push(binding_issue("stage", "STAGE_NOT_VALID", &message));
+            issues.push(&binding_issue("stage", "STAGE_NOT_VALID", &message));
         }
     }
-    let wrong_type = |f: &Field| !(fields.is_string_or_absent(*f) || fixed_stage.is_some() && *f == Field::Stage);
-    issues.extend(Field::ALL.into_iter().filter(wrong_type).map(not_a_string));
+    for f in Field::ALL {
+        if !(fields.is_string_or_absent(f) || fixed_stage.is_some() && f == Field::Stage) {
+            issues.push(&not_a_string(f));
+        }
+    }
     let draft = CallControlDraft::from_fn(|f| if f == Field::Stage { fixed_stage.or(fields.get(f)) } else { fields.get(f) });
     // One validation: its problems, less those of fields given as non-strings (reported above).
     match draft.validate(target) {
         Ok(req) if issues.is_empty() => (issues, Some(req)),
         Ok(_) => (issues, None),
         Err(problems) => {
-            issues.extend(problems.iter().filter(|p| fields.is_string_or_absent(p.field)).map(field_issue));
+            for p in problems.iter().filter(|p| fields.is_string_or_absent(p.field)) {
+                issues.push(&field_issue(p));
+            }
             (issues, None)
         }
     }
@@ -87,14 +94,18 @@ pub fn call_control(request: &str, fixed_stage: Option<String>, server_version: 
     };
     let (issues, req) = match read(request) {
         Some(fields) => check(&fields, fixed_stage.as_deref(), target),
-        None => (alloc::vec![binding_issue("input", "NOT_AN_OBJECT", "the request must be an object")], None),
+        None => {
+            let mut issues = Array::new();
+            issues.push(&binding_issue("input", "NOT_AN_OBJECT", "the request must be an object"));
+            (issues, None)
+        }
     };
     if validate_only {
-        return array(issues.into_iter());
+        return issues.end();
     }
     match req {
         Some(req) => built(req.stage().wire(), &req.encode(), &req.encode_masked()),
-        None => Json::object().raw("issues", &array(issues.into_iter())).end(),
+        None => Json::object().raw("issues", &issues.end()).end(),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use alloc::string::String;
 
-use super::json::{array, Json};
+use super::json::{Array, Json};
 use crate::client::Outcome;
 use crate::decode::{DecodeError, DecodeErrorKind, Param};
 use crate::fields::{Field, FieldError};
@@ -66,7 +66,11 @@ pub(crate) fn decode_issue(e: &DecodeError) -> String {
 }
 
 pub(crate) fn decode_issues(errors: &[DecodeError]) -> String {
-    array(errors.iter().map(decode_issue))
+    let mut issues = Array::new();
+    for e in errors {
+        issues.push(&decode_issue(e));
+    }
+    issues.end()
 }
 
 /// A request as serde writes it, but with the real password (`expose`):

@@ -75,17 +75,32 @@ impl Json {
     }
 }
 
-/// A JSON array of already-encoded values.
-pub(crate) fn array(items: impl Iterator<Item = String>) -> String {
-    let mut out = String::from("[");
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&item);
+/// A JSON array of already-encoded values, written as it grows (no
+/// `Vec<String>` to collect and join: 0.7 KB of wasm).
+pub(crate) struct Array {
+    out: String,
+}
+
+impl Array {
+    pub(crate) fn new() -> Array {
+        Array { out: String::from("[") }
     }
-    out.push(']');
-    out
+
+    pub(crate) fn push(&mut self, item: &str) {
+        if !self.is_empty() {
+            self.out.push_str(",");
+        }
+        self.out.push_str(item);
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.out.len() == 1
+    }
+
+    pub(crate) fn end(mut self) -> String {
+        self.out.push_str("]");
+        self.out
+    }
 }
 
 /// Appends `s` as a JSON string literal, copying runs of plain bytes at
