@@ -11,6 +11,8 @@
 
 use alloc::string::String;
 
+use crate::text::{has_below, word_at, ONES};
+
 /// A JSON object under construction.
 pub(crate) struct Json {
     out: String,
@@ -112,13 +114,9 @@ fn string(out: &mut String, s: &str) {
     let mut run = 0;
     let mut at = 0;
     while at < bytes.len() {
-        if let Some(chunk) = bytes.get(at..at + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if !needs_escape(u64::from_le_bytes(word)) {
-                at += 8;
-                continue;
-            }
+        if word_at(bytes, at).is_some_and(|w| !needs_escape(w)) {
+            at += 8;
+            continue;
         }
         // Byte by byte through this chunk (or the tail).
         let stop = (at + 8).min(bytes.len());
@@ -134,16 +132,6 @@ fn string(out: &mut String, s: &str) {
     }
     out.push_str(s.get(run..).unwrap_or(""));
     out.push_str("\"");
-}
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// Whether one of the eight bytes of `w` is below `n` (n <= 0x80): exact
-/// for the word as a whole (a borrow only spreads above a byte that is).
-/// Bytes from 0x80 never are: UTF-8 passes through.
-fn has_below(w: u64, n: u8) -> bool {
-    w.wrapping_sub(u64::from(n) * ONES) & !w & HIGH != 0
 }
 
 /// Whether one of the eight bytes of `w` is `"`, `\\` or below 0x20.
