@@ -154,7 +154,7 @@ if (hot) {
 
 // ------------------------------------------------------------ 4. native
 if (crit.length) {
-  p('## 4. Native core (criterion)', '', 'Command: `cargo bench --bench core` (benches/core.rs; 0.5 s warm-up, 2 s measurement, 50 samples each).', '');
+  p('## 4. Native core (criterion)', '', 'Command: `cargo bench --bench core` (benches/core.rs; 0.5 s warm-up, 2 s measurement, 50 samples each). Built with `[profile.bench]` opt-level 3, as a Rust user\'s release build compiles the crate (a dependency never gets this crate\'s opt-level "z", which is for the wasm; at "z" the same benchmarks take about 2.6 times as long).', '');
   table(['benchmark', 'what', 'ns', 'per second'], crit.map((c) => [c.id, c.what, c.ns.toFixed(1), `${(1e3 / c.ns).toFixed(2)} M`]));
 }
 
