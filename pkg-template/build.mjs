@@ -30,9 +30,24 @@ if (want !== have) {
 
 // Without std: the `wasm` feature then brings a bump allocator and a panic handler (src/wasm/runtime.rs).
 run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", "wasm"]);
-const wasm = join(root, "target", "wasm32-unknown-unknown", "release", "vicidial_xfer.wasm");
+const built = join(root, "target", "wasm32-unknown-unknown", "release", "vicidial_xfer.wasm");
 
 rmSync(work, { recursive: true, force: true });
+mkdirSync(work, { recursive: true });
+// wasm-bindgen picks its calling convention from the module's
+// target_features section, which lists every feature of every object
+// linked (the precompiled core's included), not what the code uses. With
+// `multivalue` it returns each string as two values, and V8 calls such an
+// export only through a wrapper it compiles (TurboFan) the first time; with
+// `reference-types` it adds an import that fills an externref table this
+// package never uses. In a fresh Node process the two cost ~1.3 ms of the
+// module's first compile (2.1 -> 0.8 ms, bench/NOTES.md). Without them it
+// returns strings through the stack (`retptr`), as it did before either
+// existed. wasm-opt below validates the result against the features left:
+// an instruction that needs one of the two would fail the build.
+const DROPPED_FEATURES = ["multivalue", "reference-types"];
+const wasm = join(work, "vicidial_xfer.wasm");
+writeFileSync(wasm, withoutFeatures(readFileSync(built), DROPPED_FEATURES));
 run("wasm-bindgen", ["--target", "web", "--out-dir", join(work, "web"), "--out-name", "vicidial_xfer", wasm]);
 // Same out-name: the wasm's import module names derive from it.
 run("wasm-bindgen", ["--target", "experimental-nodejs-module", "--out-dir", join(work, "node"), "--out-name", "vicidial_xfer", wasm]);
@@ -119,6 +134,52 @@ const manifest = JSON.parse(readFileSync(join(template, "package.json"), "utf8")
 manifest.version = version;
 manifest.repository = { type: "git", url: `git+${repository}.git` };
 writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+
+/** `bytes` (a wasm module) with its target_features section less `drop`. */
+function withoutFeatures(bytes, drop) {
+  let at = 8;
+  const leb = () => {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      n |= (b & 127) << shift;
+      if (!(b & 128)) return n;
+    }
+  };
+  const toLeb = (n) => {
+    const out = [];
+    do {
+      out.push((n & 127) | (n > 127 ? 128 : 0));
+      n >>>= 7;
+    } while (n);
+    return out;
+  };
+  const text = (s) => [...toLeb(Buffer.byteLength(s)), ...Buffer.from(s)];
+  const parts = [bytes.subarray(0, 8)];
+  let found = false;
+  while (at < bytes.length) {
+    const start = at;
+    const id = bytes[at++];
+    const end = leb() + at;
+    const name = id === 0 ? bytes.subarray(at + 1, at + 1 + bytes[at]).toString() : "";
+    if (name === "target_features") {
+      found = true;
+      at += 1 + bytes[at];
+      const kept = [];
+      for (let i = leb(); i > 0; i--) {
+        const prefix = bytes[at++];
+        const feature = bytes.subarray(at + 1, at + 1 + bytes[at]).toString();
+        at += 1 + bytes[at];
+        if (!drop.includes(feature)) kept.push([prefix, feature]);
+      }
+      const body = [...text(name), ...toLeb(kept.length), ...kept.flatMap(([prefix, f]) => [prefix, ...text(f)])];
+      parts.push(Uint8Array.from([0, ...toLeb(body.length), ...body]));
+    } else parts.push(bytes.subarray(start, end));
+    at = end;
+  }
+  if (!found) throw new Error("the module has no target_features section (was it stripped?): wasm-bindgen could not be steered");
+  return Buffer.concat(parts);
+}
 
 // Smoke test: the optimized module must load and work.
 const smoke = execFileSync(
