@@ -4,9 +4,9 @@
 //! api.php filters every parameter with a `preg_replace` that DELETES the
 //! characters outside one class (with `use_non_latin=0`, the default). Each
 //! class is one [`CharSet`] constant here, a 128-bit table tested one bit
-//! per byte (two `u64` halves: wasm has no 128-bit shift, a `u128` costs
-//! a library call per byte), so checking a value is a table lookup per byte and never
-//! allocates. Bytes outside ASCII are never in a set: every filter deletes
+//! per byte (two `u64` halves: wasm has no 128-bit shift, so a `u128`
+//! costs a library call per byte), so checking a value is a table lookup
+//! per byte and never allocates. Bytes outside ASCII are never in a set: every filter deletes
 //! them (`é`, `€` and NUL were removed in every probed version).
 
 /// A set of ASCII bytes.

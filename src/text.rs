@@ -200,6 +200,18 @@ mod tests {
     }
 
     #[test]
+    fn finding_a_byte_agrees_with_std_at_every_offset_of_a_word() {
+        for len in 0..40 {
+            for at in 0..=len {
+                // Non-ASCII around (never mistaken for the byte), the byte at `at` (or nowhere).
+                let s: String = (0..len).map(|i| if i == at { '|' } else if i % 3 == 0 { 'é' } else { 'a' }).collect();
+                assert_eq!(find_byte(&s, b'|'), s.find('|'), "{s:?}");
+                assert_eq!(find(&s, "|a"), s.find("|a"), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
     fn replace_agrees_with_std() {
         for (hay, needle) in [("a1234b1234", "1234"), ("1111", "11"), ("abc", "z"), ("", "a"), ("ééé", "é")] {
             assert_eq!(replace(hay, needle, "[R]"), hay.replace(needle, "[R]"), "{hay:?} {needle:?}");
