@@ -81,11 +81,12 @@ fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Array, 
 }
 
 /// `validateCallControl` / `buildCallControl` and their shorthands.
-/// `request`: the request as the wrapper's text ([`super::reader`]);
-/// `fixed_stage`: the stage a shorthand sets (then a `stage` key is
-/// refused); returns, as JSON, the issues (`validate_only`) or `{ issues }`,
-/// or `{ versionError }` for an unusable `server_version`; a built request
-/// as [`built`] text.
+/// `request`: the request as the wrapper's text (counted entries: api.js
+/// `requestText`, read by the private `reader` module); `fixed_stage`: the
+/// stage a shorthand sets (then a `stage` key is refused); returns, as
+/// JSON, the issues (`validate_only`) or `{ issues }`, or `{ versionError }`
+/// for an unusable `server_version`; a built request as three lines, not
+/// JSON: `B` stage, body, preview (the private `built`).
 #[wasm_bindgen(js_name = callControl)]
 pub fn call_control(request: &str, fixed_stage: Option<String>, server_version: Option<String>, validate_only: bool) -> String {
     let target = match target(server_version) {
