@@ -106,6 +106,12 @@ const glue = (file) => {
   }
   return text.replace(PASS_STRING, PASS_STRING_FAST);
 };
+for (const target of ["web", "node", "cjs"]) {
+  const text = readFileSync(join(work, target, "vicidial_xfer.js"), "utf8");
+  if (/\bret\[1\]|externref_table/.test(text)) {
+    throw new Error(`wasm-bindgen (${target}) still returns multiple values or uses an externref table: DROPPED_FEATURES did not steer it`);
+  }
+}
 writeFileSync(join(out, "vicidial_xfer.js"), glue(join(work, "web", "vicidial_xfer.js")));
 writeFileSync(join(out, "vicidial_xfer_node.js"), glue(join(work, "node", "vicidial_xfer.js")));
 writeFileSync(join(out, "vicidial_xfer_node.cjs"), glue(join(work, "cjs", "vicidial_xfer.js")));
