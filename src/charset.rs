@@ -80,6 +80,7 @@ impl CharSet {
     }
 
     /// Whether `b` is in the set.
+    #[inline(always)]
     pub const fn contains(self, b: u8) -> bool {
         b < 128 && self.0[(b >> 6) as usize] & (1 << (b & 63)) != 0
     }

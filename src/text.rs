@@ -11,11 +11,13 @@
 use alloc::string::String;
 
 /// `&s[..n]`, or all of `s` when `n` is not a char boundary inside it.
+#[inline(always)]
 pub(crate) fn head(s: &str, n: usize) -> &str {
     s.get(..n).unwrap_or(s)
 }
 
 /// `&s[n..]`, or `""` when `n` is not a char boundary inside it.
+#[inline(always)]
 pub(crate) fn tail(s: &str, n: usize) -> &str {
     s.get(n..).unwrap_or("")
 }
@@ -103,6 +105,7 @@ fn position(bytes: &[u8], b: u8) -> Option<usize> {
 pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The eight bytes of `bytes` from `at`, little-endian, if there are eight.
+#[inline(always)]
 pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
     let mut word = [0u8; 8];
     word.copy_from_slice(bytes.get(at..at + 8)?);
@@ -112,6 +115,7 @@ pub(crate) fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
 /// Whether one of the eight bytes of `w` is below `n` (n <= 0x80): exact
 /// for the word as a whole (a borrow only spreads above a byte that is).
 /// Bytes from 0x80 never are, so UTF-8 never matches an ASCII test.
+#[inline(always)]
 pub(crate) fn has_below(w: u64, n: u8) -> bool {
     w.wrapping_sub(u64::from(n) * ONES) & !w & (0x80 * ONES) != 0
 }
