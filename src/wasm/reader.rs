@@ -11,8 +11,8 @@
 //! NOT_A_STRING, never converted. `null` and `undefined` are not sent (not
 //! given). No escaping at all, so nothing to undo, and any character can
 //! appear in a key or value. Measured against the JSON text it replaced
-//! (`JSON.stringify` in the wrapper, a JSON reader here): 0.5 µs less per
-//! call and 1.5 KB less wasm.
+//! (the wrapper's copy + `JSON.stringify`, a JSON reader here): the
+//! wrapper's part 0.74 -> 0.43 µs per call, and 0.8 KB less gzipped wasm.
 
 use alloc::string::String;
 use alloc::vec::Vec;
