@@ -137,6 +137,46 @@ mod tests {
         );
     }
 
+    /// The wrapper's text for `entries` (api.js `requestText`): UTF-16 lengths.
+    fn wire(entries: &[(String, Option<String>)]) -> String {
+        let units = |s: &str| s.encode_utf16().count();
+        let mut out = String::new();
+        for (k, v) in entries {
+            out.push_str(&alloc::format!("{}:{k}", units(k)));
+            match v {
+                Some(v) => out.push_str(&alloc::format!("={}:{v}", units(v))),
+                None => out.push('!'),
+            }
+        }
+        out
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn any_keys_and_values_read_back_exactly(
+            entries in proptest::collection::vec(
+                (proptest::sample::select(alloc::vec!["stage", "agentUser", "callId", "x", ":=!", "é😀"]).prop_map(String::from),
+                 proptest::option::of("[a-z0-9:=!|é€😀\\u{0}\n ]{0,24}")),
+                0..8)
+        ) {
+            let text = wire(&entries);
+            let f = read(&text).expect("the wrapper's format");
+            // The last entry for a key wins (a JavaScript object has each key once; this is the reader's rule).
+            for field in Field::ALL {
+                let last = entries.iter().rev().find(|(k, _)| k == js_key(field));
+                match last {
+                    Some((_, Some(v))) => proptest::prop_assert_eq!(f.get(field), Some(v.as_str())),
+                    Some((_, None)) => proptest::prop_assert!(!f.is_string_or_absent(field)),
+                    None => proptest::prop_assert!(f.get(field).is_none() && f.is_string_or_absent(field)),
+                }
+            }
+            let unknown: alloc::vec::Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).filter(|k| Field::ALL.iter().all(|f| js_key(*f) != *k)).collect();
+            proptest::prop_assert_eq!(f.unknown.iter().map(String::as_str).collect::<alloc::vec::Vec<_>>(), unknown);
+        }
+    }
+
     #[test]
     fn anything_but_the_wrappers_format_is_refused() {
         // Counts that run past the end, split a surrogate pair or are not digits; a missing "=" or "!".
