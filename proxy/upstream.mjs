@@ -87,9 +87,18 @@ export async function exchange(send, url, init, timeoutMs) {
     if (res === 'timeout') return noReply;
     const status = res.status;
     const contentType = res.headers.get('content-type') || '';
+    // With a Content-Length the HTTP framing bounds the body: refuse a larger one unread, read
+    // a smaller one in one piece; without one (chunked, a service binding) chunk by chunk up to the limit.
+    const declared = res.headers.get('content-length');
+    const length = declared === null ? NaN : Number(declared);
+    if (length > MAX_UPSTREAM_BYTES) {
+      res.body?.cancel().catch(() => {});
+      return { kind: 'fault', code: 'UPSTREAM_REPLY_TOO_LARGE', detail: `upstream reply is larger than ${MAX_UPSTREAM_BYTES} bytes (HTTP ${status})` };
+    }
+    const read = Number.isInteger(length) && length >= 0 ? res.arrayBuffer().then((b) => new Uint8Array(b)) : readLimited(res.body, MAX_UPSTREAM_BYTES);
     let bytes;
     try {
-      bytes = await Promise.race([readLimited(res.body, MAX_UPSTREAM_BYTES), expired]);
+      bytes = await Promise.race([read, expired]);
     } catch {
       if (!timedOut) return { kind: 'fault', code: 'UPSTREAM_CONNECTION_FAILED', detail: `the connection failed while reading the upstream reply (HTTP ${status})` };
       bytes = 'timeout';
