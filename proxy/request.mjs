@@ -48,7 +48,9 @@ export async function readParams(request, url, config) {
   }
   let bytes;
   try {
-    bytes = await readWithDeadline(request, declared !== null, config.maxBodyBytes, config.bodyTimeoutMs);
+    // Content-Length counts only without Transfer-Encoding (workerd drops it then anyway).
+    const framed = declared !== null && request.headers.get('Transfer-Encoding') === null;
+    bytes = await readWithDeadline(request, framed, config.maxBodyBytes, config.bodyTimeoutMs);
   } catch {
     return { refusal: refusal('INVALID_REQUEST', 'input:BODY_NOT_READ') };
   }

@@ -119,7 +119,7 @@ export async function exchange(send, url, init, timeoutMs) {
     const contentType = res.headers.get('content-type') || '';
     // With a Content-Length the HTTP framing bounds the body: refuse a larger one unread, read
     // a smaller one in one piece; without one (chunked, a service binding) chunk by chunk up to the limit.
-    const declared = res.headers.get('content-length');
+    const declared = res.headers.get('transfer-encoding') === null ? res.headers.get('content-length') : null;
     const length = declared === null ? NaN : Number(declared);
     if (length > MAX_UPSTREAM_BYTES) {
       res.body?.cancel().catch(() => {});
