@@ -50,7 +50,9 @@ export class CallMemory {
   }
 
   async #load() {
-    if (this.rec === undefined) this.rec = (await this.storage.get(KEY)) ?? null;
+    if (this.rec !== undefined) return this.rec;
+    const stored = (await this.storage.get(KEY)) ?? null;
+    if (this.rec === undefined) this.rec = stored; // a write that finished meanwhile wins
     return this.rec;
   }
 
