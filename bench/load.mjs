@@ -9,6 +9,17 @@
 // a second socket serves the same sandbox directly, so "direct" and
 // "through the proxy" hit one sandbox state. The token may act for any
 // agent (ALLOW_ANY_AGENT_TOKENS=yes); the rate limit is raised.
+// workerd's stdout (the proxy's audit lines) goes to a file, as a
+// deployment's log collector would take it, not through this process;
+// the run checks one audit line per proxied request.
+//
+// --upstream process: the sandbox in its own workerd process instead,
+// reached by URL over 127.0.0.1 (UPSTREAM_URL, plain fetch), as a VICIdial
+// on another machine would be; "direct" then hits that process. On this
+// 2-core VM that is not faster: workerd's HTTP client and server over TCP
+// cost the proxy's thread more than the in-process sandbox does (a bare
+// worker making the two upstream requests: ~2,500/s by binding, ~1,500/s
+// over TCP; bench/NOTES.md), so the default stays the service binding.
 //
 // The sandbox holds ONE current call per agent, so transfers run in
 // batches: BATCH agents each get a new live call (POST /sandbox/calls on
@@ -22,13 +33,18 @@
 // once (0 lost, 0 duplicated).
 //
 //   node bench/load.mjs [--closed 15000] [--concurrency 32] [--serial 2000] [--batch 512]
-//                       [--memory disk|inmemory] [--json out.json]
+//                       [--memory disk|inmemory] [--upstream binding|process] [--json out.json]
+//
+// Besides rates and latencies, each mode and path reports workerdCpuUs:
+// the CPU time (user + system, every workerd process of the stack) per
+// timed transfer, from /proc/<pid>/stat.
 
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { capnpConfig, proxyWorkerService, startWorkerd, waitForHttp, workerService, writableDiskService } from '../tests/support/workerd.mjs';
+import { capnpConfig, loopbackNetwork, proxyWorkerService, startWorkerd, waitForHttp, workerService, writableDiskService } from '../tests/support/workerd.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -43,8 +59,17 @@ const DEADLINE = Date.now() + 10 * 60 * 1000; // the whole run is bounded
 const TOKEN = 'bench-load-token';
 // --memory disk (default: as proxy/workerd.capnp) | inmemory: where the Durable Object keeps its records.
 const MEMORY = process.argv.includes('--memory') ? process.argv[process.argv.indexOf('--memory') + 1] : 'disk';
+// --upstream binding (default: the sandbox in the proxy's workerd, by service binding) | process (its own workerd, by URL).
+const UPSTREAM = process.argv.includes('--upstream') ? process.argv[process.argv.indexOf('--upstream') + 1] : 'binding';
+if (!['disk', 'inmemory'].includes(MEMORY)) throw new Error('--memory must be disk or inmemory');
+if (!['binding', 'process'].includes(UPSTREAM)) throw new Error('--upstream must be binding or process');
+const SANDBOX = () => workerService({ name: 'sandbox', entry: 'sandbox/worker.mjs', bindings: { SANDBOX_SEED: 'nonagent' } });
 
-async function startStack(store) {
+async function startStack(store, auditFd) {
+  let sandbox = null;
+  if (UPSTREAM === 'process') {
+    sandbox = await startWorkerd(capnpConfig({ services: [SANDBOX()], sockets: [{ name: 'direct', service: 'sandbox', port: 0 }] }), { sockets: ['direct'] });
+  }
   const proxy = {
     UPSTREAM_URL: 'http://upstream.internal/agc/api.php',
     UPSTREAM: { service: 'sandbox' },
@@ -61,19 +86,32 @@ async function startStack(store) {
     RATE_BURST: '10000',
     UPSTREAM_TIMEOUT_MS: '10000',
   };
+  if (sandbox) {
+    delete proxy.UPSTREAM;
+    proxy.UPSTREAM_URL = `http://127.0.0.1:${sandbox.ports.direct}/agc/api.php`;
+  }
   const config = capnpConfig({
     services: [
-      proxyWorkerService({ name: 'proxy', bindings: proxy, storageService: MEMORY === 'disk' ? 'calls-store' : undefined }),
+      proxyWorkerService({ name: 'proxy', bindings: proxy, storageService: MEMORY === 'disk' ? 'calls-store' : undefined, globalOutbound: sandbox ? 'loopback' : undefined }),
       writableDiskService('calls-store', store),
-      workerService({ name: 'sandbox', entry: 'sandbox/worker.mjs', bindings: { SANDBOX_SEED: 'nonagent' } }),
+      sandbox ? loopbackNetwork('loopback') : SANDBOX(),
     ],
-    sockets: [
-      { name: 'proxy', service: 'proxy', port: 0 },
-      { name: 'direct', service: 'sandbox', port: 0 },
-    ],
+    sockets: [{ name: 'proxy', service: 'proxy', port: 0 }, ...(sandbox ? [] : [{ name: 'direct', service: 'sandbox', port: 0 }])],
   });
-  const w = await startWorkerd(config, { sockets: ['proxy', 'direct'] });
-  const stack = { proxy: `http://127.0.0.1:${w.ports.proxy}`, direct: `http://127.0.0.1:${w.ports.direct}`, pid: w.pid, stop: w.stop };
+  let w;
+  try {
+    w = await startWorkerd(config, { sockets: sandbox ? ['proxy'] : ['proxy', 'direct'], stdout: auditFd });
+  } catch (e) {
+    await sandbox?.stop();
+    throw e;
+  }
+  const directPort = sandbox ? sandbox.ports.direct : w.ports.direct;
+  const pids = sandbox ? [w.pid, sandbox.pid] : [w.pid];
+  const stop = async () => {
+    await w.stop();
+    await sandbox?.stop();
+  };
+  const stack = { proxy: `http://127.0.0.1:${w.ports.proxy}`, direct: `http://127.0.0.1:${directPort}`, pid: w.pid, pids, stop };
   await waitForHttp(`${stack.direct}/sandbox/stats`);
   return stack;
 }
@@ -141,16 +179,35 @@ function judge(res, call) {
   return null;
 }
 
+let clockTick = 100;
+try {
+  clockTick = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+} catch {
+  /* Linux's USER_HZ is 100 */
+}
+/** CPU time (user + system) of the stack's workerd processes, in microseconds. */
+function workerdCpuUs(stack) {
+  let ticks = 0;
+  for (const pid of stack.pids) {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    ticks += Number(f[11]) + Number(f[12]);
+  }
+  return (ticks * 1e6) / clockTick;
+}
+let proxied = 0;
+
 /** `n` transfers at `concurrency`, in batches of fresh calls; only the transfers are timed. */
 async function transfers(stack, target, n, concurrency) {
   const lat = [];
   const errors = [];
   let ms = 0;
+  let cpuUs = 0;
   for (let done = 0; done < n && Date.now() < DEADLINE; ) {
     const calls = await newCalls(stack, Math.min(BATCH, n - done));
     done += calls.length;
     freshAgent();
     let next = 0;
+    const c0 = workerdCpuUs(stack);
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: Math.min(concurrency, calls.length) }, async () => {
@@ -166,17 +223,30 @@ async function transfers(stack, target, n, concurrency) {
       }),
     );
     ms += performance.now() - t0;
+    cpuUs += workerdCpuUs(stack) - c0;
   }
+  if (target === 'proxy') proxied += lat.length;
   const s = Float64Array.from(lat).sort();
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * s.length))];
-  return { requests: lat.length, reqPerSec: lat.length / (ms / 1000), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s[s.length - 1], errors: errors.length, firstErrors: errors.slice(0, 5) };
+  return {
+    requests: lat.length, reqPerSec: lat.length / (ms / 1000), p50: q(0.5), p90: q(0.9), p99: q(0.99), max: s[s.length - 1],
+    workerdCpuUs: cpuUs / lat.length, errors: errors.length, firstErrors: errors.slice(0, 5),
+  };
 }
 
 const store = mkdtempSync(path.join(tmpdir(), 'vicidial-xfer-load-'));
-const stack = await startStack(store);
+const auditFile = path.join(store, 'workerd-stdout.log');
+const auditFd = openSync(auditFile, 'w');
+const calls = path.join(store, 'calls');
+mkdirSync(calls);
+const stack = await startStack(calls, auditFd);
+const proxyPart = `proxy/worker.mjs (OWNERSHIP_CHECK=on via non_agent_api agent_status, CallLedger Durable Object ${MEMORY === 'disk' ? 'on disk' : 'in memory'}, token for any agent, RATE_LIMIT=1000000, audit lines to a file)`;
 const out = {
   memory: MEMORY,
-  stack: `one workerd: proxy/worker.mjs (OWNERSHIP_CHECK=on via non_agent_api agent_status, CallLedger Durable Object ${MEMORY === 'disk' ? 'on disk' : 'in memory'}, token for any agent, RATE_LIMIT=1000000) -> sandbox/worker.mjs (seed nonagent) by service binding; a direct socket to the same sandbox`,
+  upstream: UPSTREAM,
+  stack: UPSTREAM === 'binding'
+    ? `one workerd: ${proxyPart} -> sandbox/worker.mjs (seed nonagent) by service binding; a direct socket to the same sandbox`
+    : `two workerd processes: ${proxyPart} -> by URL over 127.0.0.1 (fetch) -> sandbox/worker.mjs (seed nonagent) in its own workerd, which "direct" hits too`,
   generator: `bench/load.mjs (Node http keep-alive, one process); batches of ${BATCH} agents, each with a new live call (not timed), then one transfer per call (timed)`,
   workerdPid: stack.pid,
 };
@@ -200,6 +270,7 @@ try {
         p90: m('p90'),
         p99: m('p99'),
         max: Math.max(a.max, b.max),
+        workerdCpuUs: m('workerdCpuUs'),
         errors: a.errors + b.errors,
         firstErrors: [...a.firstErrors, ...b.firstErrors].slice(0, 5),
       };
@@ -208,7 +279,8 @@ try {
     out[mode].added = { p50: p.p50 - d.p50, p99: p.p99 - d.p99 };
     console.log(
       `load ${mode}: direct ${d.reqPerSec.toFixed(0)}/s p50 ${d.p50.toFixed(3)} p99 ${d.p99.toFixed(3)} ms err ${d.errors}; ` +
-        `proxy ${p.reqPerSec.toFixed(0)}/s p50 ${p.p50.toFixed(3)} p99 ${p.p99.toFixed(3)} ms err ${p.errors}; added p50 ${out[mode].added.p50.toFixed(3)} p99 ${out[mode].added.p99.toFixed(3)} ms`,
+        `proxy ${p.reqPerSec.toFixed(0)}/s p50 ${p.p50.toFixed(3)} p99 ${p.p99.toFixed(3)} ms err ${p.errors}; added p50 ${out[mode].added.p50.toFixed(3)} p99 ${out[mode].added.p99.toFixed(3)} ms; ` +
+        `workerd CPU per transfer direct ${d.workerdCpuUs.toFixed(0)} us, proxy ${p.workerdCpuUs.toFixed(0)} us`,
     );
     for (const e of [...d.firstErrors, ...p.firstErrors]) console.log(`  error: ${e}`);
   }
@@ -229,6 +301,21 @@ try {
 } finally {
   await stack.stop();
   agent.destroy();
+  closeSync(auditFd);
+  // One audit line per proxied request (every one a TRANSFERRED line, no secret in them).
+  let lines = 0;
+  let transferred = 0;
+  let secret = 0;
+  for (const l of readFileSync(auditFile, 'utf8').split('\n')) {
+    if (!l.startsWith('{"audit":"vicidial-xfer-proxy"')) continue;
+    lines++;
+    if (JSON.parse(l).outcome === 'TRANSFERRED') transferred++;
+    if (l.includes(TOKEN) || l.includes('napass99') || l.includes('pass=')) secret++;
+  }
+  if (out.verify) {
+    Object.assign(out.verify, { proxiedRequests: proxied, auditLines: lines, auditTransferred: transferred, auditLinesWithSecret: secret });
+    console.log(`load audit: ${proxied} proxied requests, ${lines} audit lines (${transferred} TRANSFERRED), ${secret} with a secret`);
+  }
   rmSync(store, { recursive: true, force: true });
 }
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));

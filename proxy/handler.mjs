@@ -1,7 +1,7 @@
 // The proxy's request handling, independent of the runtime. The worker
 // (worker.mjs) gives it a context:
 //   { parsed: parseConfig(env), api: the vicidial-xfer package, auth: createAuthState(config),
-//     send: upstreamSender(...), ledger: (callId) => { act(action) }, version: () => Promise<string|null>,
+//     send: upstreamSender(...), ledger: (callId) => { act(action) }, version: () => string | undefined | Promise<string | undefined>,
 //     now?: () => number, log?: (line: string) => void }
 // `ledger(callId).act(action)` runs the action through the per-call memory
 // (the Durable Object, or memory.mjs directly in plain Node tests).
@@ -73,7 +73,9 @@ export async function handleProxyRequest(request, ctx) {
   if (asked !== null && STAGES.includes(asked) && !client.stages.has(asked)) {
     return finish(refusal('STAGE_NOT_ALLOWED', `this token may not use stage ${asked}`));
   }
-  const serverVersion = await ctx.version();
+  // Known after the first request: no await (one turn less) then.
+  let serverVersion = ctx.version();
+  if (serverVersion instanceof Promise) serverVersion = await serverVersion;
   let decoded;
   try {
     decoded = decodeAction(ctx.api, params.encoded, serverVersion);

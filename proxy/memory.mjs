@@ -44,6 +44,24 @@ export class CallMemory {
     this.windowMs = windowMs;
     this.now = now;
     this.current = null;
+    // The stored record as last read or written here: undefined until read once, null when none.
+    // Every change goes through this instance (one per call ID), so it stays what storage holds.
+    this.rec = undefined;
+  }
+
+  async #load() {
+    if (this.rec !== undefined) return this.rec;
+    const stored = (await this.storage.get(KEY)) ?? null;
+    if (this.rec === undefined) this.rec = stored; // a write that finished meanwhile wins
+    return this.rec;
+  }
+
+  /** Writes (or with `value` null deletes) the record; the cache is dropped while the write is open, so a failed one is read again. */
+  async #store(value) {
+    this.rec = undefined;
+    if (value === null) await this.storage.delete(KEY);
+    else await this.storage.put(KEY, value);
+    this.rec = value;
   }
 
   /**
@@ -71,10 +89,10 @@ export class CallMemory {
 
   async #run(key, action, perform) {
     const now = this.now();
-    let rec = await this.storage.get(KEY);
+    let rec = await this.#load();
     if (rec && now - rec.at > this.windowMs) {
-      await this.storage.delete(KEY);
-      rec = undefined;
+      await this.#store(null);
+      rec = null;
     }
     if (rec) {
       if (rec.state === 'acted') {
@@ -91,25 +109,25 @@ export class CallMemory {
     let sent = false;
     const beforeSend = async () => {
       sent = true;
-      await this.storage.put(KEY, { ...base, state: 'pending', at: this.now() });
+      await this.#store({ ...base, state: 'pending', at: this.now() });
     };
     const reply = await perform(beforeSend);
     if (reply.outcome === 'acted') {
-      await this.storage.put(KEY, { ...base, state: 'acted', at: this.now(), status: reply.status, body: reply.body, code: reply.code });
+      await this.#store({ ...base, state: 'acted', at: this.now(), status: reply.status, body: reply.body, code: reply.code });
     } else if (reply.outcome === 'unknown') {
-      await this.storage.put(KEY, { ...base, state: 'unknown', at: this.now(), code: reply.code });
+      await this.#store({ ...base, state: 'unknown', at: this.now(), code: reply.code });
     } else if (sent) {
-      await this.storage.delete(KEY);
+      await this.#store(null);
     }
     return reply;
   }
 
   /** Deletes an expired record (the Durable Object's alarm). */
   async expire() {
-    const rec = await this.storage.get(KEY);
+    const rec = await this.#load();
     if (!rec) return null;
     if (this.now() - rec.at > this.windowMs) {
-      await this.storage.delete(KEY);
+      await this.#store(null);
       return null;
     }
     return rec.at + this.windowMs;

@@ -74,24 +74,30 @@ export function jsonReply(value) {
 }
 
 function baseHeaders(cors) {
-  const h = new Headers({
+  return new Headers(commonHeaders(cors));
+}
+
+/** The common headers as a plain object (the Response constructor takes it as is: no Headers built and copied). */
+function commonHeaders(cors) {
+  const h = {
     'Content-Type': 'text/plain; charset=utf-8',
     'X-Content-Type-Options': 'nosniff',
     'Cache-Control': 'no-store',
     'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
     Vary: 'Origin',
-  });
+  };
   if (cors) {
-    h.set('Access-Control-Allow-Origin', cors);
-    h.set('Access-Control-Expose-Headers', EXPOSED_HEADERS);
+    h['Access-Control-Allow-Origin'] = cors;
+    h['Access-Control-Expose-Headers'] = EXPOSED_HEADERS;
   }
   return h;
 }
 
 /** A reply object -> web Response, with the common headers and CORS for `cors` (an allowed origin or null). */
 export function toResponse(reply, cors) {
-  const headers = baseHeaders(cors);
-  for (const [k, v] of Object.entries(reply.headers)) headers.set(k, v);
+  const headers = commonHeaders(cors);
+  // A reply's own headers (same spelling as above: Content-Type for JSON) replace the common ones.
+  for (const k in reply.headers) headers[k] = reply.headers[k];
   return new Response(reply.body, { status: reply.status, headers });
 }
 

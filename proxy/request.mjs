@@ -12,15 +12,20 @@ function isForm(contentType) {
   return /^application\/x-www-form-urlencoded\s*(;|$)/i.test(contentType || '');
 }
 
-/** Reads the body within `ms`; 'timeout' when it did not complete. */
-async function readWithDeadline(stream, max, ms) {
+/**
+ * Reads the body within `ms`; 'timeout' when it did not complete. With a
+ * declared Content-Length (already checked against `max`) the HTTP framing
+ * bounds the body, so it is read in one piece; otherwise chunk by chunk up to `max`.
+ */
+async function readWithDeadline(request, declared, max, ms) {
   let timer;
   const expired = new Promise((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);
   });
+  const read = declared ? request.arrayBuffer().then((b) => new Uint8Array(b)) : readLimited(request.body, max);
   try {
-    const r = await Promise.race([readLimited(stream, max), expired]);
-    if (r === 'timeout') stream?.cancel().catch(() => {});
+    const r = await Promise.race([read, expired]);
+    if (r === 'timeout') request.body?.cancel().catch(() => {});
     return r;
   } finally {
     clearTimeout(timer);
@@ -43,7 +48,9 @@ export async function readParams(request, url, config) {
   }
   let bytes;
   try {
-    bytes = await readWithDeadline(request.body, config.maxBodyBytes, config.bodyTimeoutMs);
+    // Content-Length counts only without Transfer-Encoding (workerd drops it then anyway).
+    const framed = declared !== null && request.headers.get('Transfer-Encoding') === null;
+    bytes = await readWithDeadline(request, framed, config.maxBodyBytes, config.bodyTimeoutMs);
   } catch {
     return { refusal: refusal('INVALID_REQUEST', 'input:BODY_NOT_READ') };
   }

@@ -33,12 +33,42 @@ export function formPost(body, signal) {
   };
 }
 
+/** The first read of a body whose length is not declared: replies are one line, far below this. */
+const FIRST_READ_BYTES = 4096;
+
+/** A byte-stream reader with workerd's readAtLeast, or null (plain web streams, Node). */
+function byobReader(stream) {
+  try {
+    const reader = stream.getReader({ mode: 'byob' });
+    if (typeof reader.readAtLeast === 'function') return reader;
+    reader.releaseLock();
+  } catch {
+    /* not a byte stream */
+  }
+  return null;
+}
+
 /** Reads at most `max` bytes of a stream; null when there are more. */
 export async function readLimited(stream, max) {
   if (!stream) return new Uint8Array(0);
-  const reader = stream.getReader();
   const chunks = [];
   let total = 0;
+  let reader = byobReader(stream);
+  if (reader) {
+    // One read for a short body: readAtLeast answers fewer bytes than asked only at the end of the stream.
+    const want = Math.min(FIRST_READ_BYTES, max + 1);
+    const { value, done } = await reader.readAtLeast(want, new Uint8Array(want));
+    const got = value ? value.byteLength : 0;
+    if (got > max) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    if (done || got < want) return got === 0 ? new Uint8Array(0) : value;
+    chunks.push(value);
+    total = got;
+    reader.releaseLock();
+  }
+  reader = stream.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -87,9 +117,18 @@ export async function exchange(send, url, init, timeoutMs) {
     if (res === 'timeout') return noReply;
     const status = res.status;
     const contentType = res.headers.get('content-type') || '';
+    // With a Content-Length the HTTP framing bounds the body: refuse a larger one unread, read
+    // a smaller one in one piece; without one (chunked, a service binding) chunk by chunk up to the limit.
+    const declared = res.headers.get('transfer-encoding') === null ? res.headers.get('content-length') : null;
+    const length = declared === null ? NaN : Number(declared);
+    if (length > MAX_UPSTREAM_BYTES) {
+      res.body?.cancel().catch(() => {});
+      return { kind: 'fault', code: 'UPSTREAM_REPLY_TOO_LARGE', detail: `upstream reply is larger than ${MAX_UPSTREAM_BYTES} bytes (HTTP ${status})` };
+    }
+    const read = Number.isInteger(length) && length >= 0 ? res.arrayBuffer().then((b) => new Uint8Array(b)) : readLimited(res.body, MAX_UPSTREAM_BYTES);
     let bytes;
     try {
-      bytes = await Promise.race([readLimited(res.body, MAX_UPSTREAM_BYTES), expired]);
+      bytes = await Promise.race([read, expired]);
     } catch {
       if (!timedOut) return { kind: 'fault', code: 'UPSTREAM_CONNECTION_FAILED', detail: `the connection failed while reading the upstream reply (HTTP ${status})` };
       bytes = 'timeout';

@@ -58,7 +58,7 @@ function versionSource(config, send) {
   let known = null;
   let asking = null;
   let retryAt = 0;
-  return async () => {
+  return () => {
     if (known) return known;
     if (Date.now() < retryAt) return undefined; // rules valid on every version meanwhile
     asking ??= askVersion(send, config).then((v) => {

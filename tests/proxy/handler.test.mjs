@@ -208,3 +208,42 @@ test('the per-call memory failing: 500 PROXY_FAILURE telling to check the call, 
   assert.equal(JSON.parse(s.logs.at(-1)).outcome, 'PROXY_FAILURE');
   assert.equal(s.sent.length, 0);
 });
+
+test('the per-call memory reads storage once per instance; a new instance (a restart) reads the record again', async () => {
+  class CountingStorage extends MapStorage {
+    gets = 0;
+    async get(k) {
+      this.gets++;
+      return super.get(k);
+    }
+  }
+  const storage = new CountingStorage();
+  let clock = 5_000_000;
+  const action = { agentUser: '1028', callId: CALL, stage: 'INGROUPTRANSFER', target: 'SALESLINE' };
+  let sends = 0;
+  const perform = async (beforeSend) => {
+    await beforeSend();
+    sends++;
+    return { status: 200, body: `SUCCESS: ra_call_control transfer - 1028|${CALL}|\n`, headers: {}, code: 'TRANSFERRED', outcome: 'acted' };
+  };
+  const first = new CallMemory(storage, { windowMs: 600_000, now: () => clock });
+  assert.equal((await first.act(action, perform)).outcome, 'acted');
+  assert.equal((await first.act(action, perform)).outcome, 'replayed');
+  const other = await first.act({ ...action, target: 'BILLING' }, perform);
+  assert.equal(other.code, 'ALREADY_ACTED');
+  assert.equal(storage.gets, 1, 'one read for three actions on one instance');
+  assert.equal(sends, 1);
+  // What the instance wrote is what storage holds: a new instance over the same storage replays it.
+  const restarted = new CallMemory(storage, { windowMs: 600_000, now: () => clock });
+  const again = await restarted.act(action, perform);
+  assert.equal(again.outcome, 'replayed');
+  assert.equal(again.body, `SUCCESS: ra_call_control transfer - 1028|${CALL}|\n`);
+  assert.equal(storage.gets, 2);
+  assert.equal(sends, 1);
+  // After the window the cached record expires like the stored one: deleted, and the next action is sent.
+  clock += 600_001;
+  assert.equal(await restarted.expire(), null);
+  assert.equal(await storage.get('action'), undefined);
+  assert.equal((await restarted.act(action, perform)).outcome, 'acted');
+  assert.equal(sends, 2);
+});

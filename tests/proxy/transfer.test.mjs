@@ -77,6 +77,28 @@ test('a transfer through the proxy succeeds; the same again is replayed, nothing
   for (const r of [first, again]) assertNoSecrets(r, [API_PASS, TOKEN]);
 });
 
+test('a chunked request body (no Content-Length) in pieces is read whole', async () => {
+  await resetSandbox();
+  const body = new TextEncoder().encode(transferBody());
+  const chunks = [body.slice(0, 25), body.slice(25, 60), body.slice(60)];
+  const stream = new ReadableStream({
+    async pull(c) {
+      const next = chunks.shift();
+      if (!next) return c.close();
+      await new Promise((r) => setTimeout(r, 20));
+      c.enqueue(next);
+    },
+  });
+  const res = await fetch(stack.url('main'), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: stream,
+    duplex: 'half',
+  });
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), `SUCCESS: ra_call_control transfer - 1028|${SEEDED_CALL}|\n`);
+});
+
 test('GET with a query works too (forwarded as a POST form)', async () => {
   const call = startCall();
   const r = await post(`${stack.url('main')}?${transferBody({ callId: call.callId, ingroup: 'BILLING' })}`, undefined, { method: 'GET' });

@@ -64,13 +64,25 @@ const behaviours = {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(`${'Warning: x\n'.repeat(30000)}${SUCCESS}`);
   },
+  // No Content-Length (chunked): the line in two pieces, 30 ms apart.
+  '/chunked/agc/api.php': (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.write(SUCCESS.slice(0, 20));
+    setTimeout(() => res.end(SUCCESS.slice(20)), 30);
+  },
+  // No Content-Length and over 256 KiB, in pieces.
+  '/hugechunked/agc/api.php': (req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    for (let i = 0; i < 30; i++) res.write('Warning: x\n'.repeat(1000));
+    res.end(SUCCESS);
+  },
   // An unrecognised 200 reply is relayed, redacted and cut.
   '/teapot/agc/api.php': (req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' }).end(`Kaffee: pass=${API_PASS} ${'z'.repeat(2000)}`);
   },
 };
 
-const VARIANTS = ['ok', 'hang', 'reset', 'html502', 'success500', 'slowbody', 'resetbody', 'redirect', 'huge', 'teapot'];
+const VARIANTS = ['ok', 'hang', 'reset', 'html502', 'success500', 'slowbody', 'resetbody', 'redirect', 'huge', 'teapot', 'chunked', 'hugechunked'];
 // The ownership check of every variant: agent 1028 is on the seeded call (recorded as_on_call_027).
 const AGENT_STATUS = 'INCALL|Y0315201639000402027|1001|OUTCAMP|3|remote agent 1028|ADMIN|1|||7275551212||\n';
 for (const v of VARIANTS) {
@@ -171,6 +183,17 @@ test('a redirect is not followed: 502 UPSTREAM_HTTP_ERROR', async () => {
 
 test('a huge reply: 502 UPSTREAM_REPLY_TOO_LARGE', async () => {
   const r = await through('huge');
+  assertRefusal(r, 502, 'UPSTREAM_REPLY_TOO_LARGE');
+});
+
+test('a reply without Content-Length arriving in pieces is read whole and relayed', async () => {
+  const r = await through('chunked');
+  assert.equal(r.status, 200);
+  assert.equal(r.text, SUCCESS);
+});
+
+test('a huge reply without Content-Length: 502 UPSTREAM_REPLY_TOO_LARGE', async () => {
+  const r = await through('hugechunked');
   assertRefusal(r, 502, 'UPSTREAM_REPLY_TOO_LARGE');
 });
 

@@ -178,9 +178,11 @@ const config :Workerd.Config = (
 /**
  * Starts `workerd serve` with `configText` and waits until every socket
  * listens. Resolves to `{ ports: { socketName: port }, pid, stop(), stderr() }`.
+ * `stdout`: a file descriptor to write workerd's stdout to (console.log,
+ * e.g. audit lines) instead of this process reading it; stderr stays piped.
  * `stop()` sends SIGTERM to this workerd only (by PID), then SIGKILL after 3 s.
  */
-export async function startWorkerd(configText, { sockets, timeoutMs = 20000, verbose = false, stdio = 'pipe' } = {}) {
+export async function startWorkerd(configText, { sockets, timeoutMs = 20000, verbose = false, stdio = 'pipe', stdout } = {}) {
   if (!existsSync(WORKERD)) throw new Error(`workerd not found at ${WORKERD} (run npm ci)`);
   if (!Array.isArray(sockets) || sockets.length === 0) throw new Error('startWorkerd: pass the socket names to wait for');
   const dir = mkdtempSync(path.join(tmpdir(), 'vicidial-xfer-workerd-'));
@@ -190,7 +192,7 @@ export async function startWorkerd(configText, { sockets, timeoutMs = 20000, ver
   if (verbose) args.push('--verbose');
   const child = spawn(WORKERD, args, {
     cwd: ROOT,
-    stdio: ['ignore', stdio === 'inherit' ? 'inherit' : 'pipe', stdio === 'inherit' ? 'inherit' : 'pipe', 'pipe'],
+    stdio: ['ignore', stdout ?? (stdio === 'inherit' ? 'inherit' : 'pipe'), stdio === 'inherit' ? 'inherit' : 'pipe', 'pipe'],
   });
   let errText = '';
   child.stdout?.on('data', (d) => {
