@@ -118,8 +118,10 @@ export async function exchange(send, url, init, timeoutMs) {
     const status = res.status;
     const contentType = res.headers.get('content-type') || '';
     // With a Content-Length the HTTP framing bounds the body: refuse a larger one unread, read
-    // a smaller one in one piece; without one (chunked, a service binding) chunk by chunk up to the limit.
-    const declared = res.headers.get('transfer-encoding') === null ? res.headers.get('content-length') : null;
+    // a smaller one in one piece; without one (chunked, a service binding) chunk by chunk up to the
+    // limit. Not for a compressed body: fetch inflates it, so its Content-Length bounds nothing.
+    const framed = res.headers.get('transfer-encoding') === null && res.headers.get('content-encoding') === null;
+    const declared = framed ? res.headers.get('content-length') : null;
     const length = declared === null ? NaN : Number(declared);
     if (length > MAX_UPSTREAM_BYTES) {
       res.body?.cancel().catch(() => {});

@@ -5,6 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { gzipSync } from 'node:zlib';
 import {
   API_PASS,
   assertNoSecrets,
@@ -76,13 +77,19 @@ const behaviours = {
     for (let i = 0; i < 30; i++) res.write('Warning: x\n'.repeat(1000));
     res.end(SUCCESS);
   },
+  // Compressed, with the Content-Length of the compressed bytes (2 KB), inflating to over 256 KiB.
+  '/gzipbomb/agc/api.php': (req, res) => {
+    const body = gzipSync(`${'Warning: x\n'.repeat(30000)}${SUCCESS}`);
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Encoding': 'gzip', 'Content-Length': body.length });
+    res.end(body);
+  },
   // An unrecognised 200 reply is relayed, redacted and cut.
   '/teapot/agc/api.php': (req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/html' }).end(`Kaffee: pass=${API_PASS} ${'z'.repeat(2000)}`);
   },
 };
 
-const VARIANTS = ['ok', 'hang', 'reset', 'html502', 'success500', 'slowbody', 'resetbody', 'redirect', 'huge', 'teapot', 'chunked', 'hugechunked'];
+const VARIANTS = ['ok', 'hang', 'reset', 'html502', 'success500', 'slowbody', 'resetbody', 'redirect', 'huge', 'teapot', 'chunked', 'hugechunked', 'gzipbomb'];
 // The ownership check of every variant: agent 1028 is on the seeded call (recorded as_on_call_027).
 const AGENT_STATUS = 'INCALL|Y0315201639000402027|1001|OUTCAMP|3|remote agent 1028|ADMIN|1|||7275551212||\n';
 for (const v of VARIANTS) {
@@ -194,6 +201,11 @@ test('a reply without Content-Length arriving in pieces is read whole and relaye
 
 test('a huge reply without Content-Length: 502 UPSTREAM_REPLY_TOO_LARGE', async () => {
   const r = await through('hugechunked');
+  assertRefusal(r, 502, 'UPSTREAM_REPLY_TOO_LARGE');
+});
+
+test('a compressed reply whose Content-Length is small but which inflates past 256 KiB: 502 UPSTREAM_REPLY_TOO_LARGE', async () => {
+  const r = await through('gzipbomb');
   assertRefusal(r, 502, 'UPSTREAM_REPLY_TOO_LARGE');
 });
 
