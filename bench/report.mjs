@@ -182,7 +182,7 @@ if (quickFuzz) {
   table(['target', 'executions', 'exec/s', 's', 'crashes', 'exit', 'corpus'], fuzzRows(quickFuzz));
 }
 if (longFuzz) {
-  p(`The last long run (\`make fuzz FUZZ_RUNS=${refRuns}\`, not repeated here; on an OLDER core, before "core: call control model", when the decoder target was named decode_transfer): commit ${longFuzz.commit}.`, '');
+  p(`The last long run (\`make fuzz FUZZ_RUNS=${refRuns}\`, not repeated here): commit ${longFuzz.commit}, ${longFuzz.started} -> ${longFuzz.finished}.${longFuzz.note ? ` ${longFuzz.note}` : ''}`, '');
   table(['target', 'executions', 'exec/s', 's', 'crashes', 'exit', 'corpus'], fuzzRows(longFuzz));
 }
 
