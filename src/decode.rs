@@ -301,7 +301,7 @@ fn decode_component(raw: &str) -> Option<String> {
         return Some(String::from(raw));
     }
     let plus_free;
-    let raw = if raw.as_bytes().contains(&b'+') {
+    let raw = if text::find_byte(raw, b'+').is_some() {
         plus_free = raw.replace('+', " ");
         plus_free.as_str()
     } else {

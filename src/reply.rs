@@ -314,7 +314,7 @@ fn find_reply_line(body: &str) -> Option<(usize, Reply)> {
         if let Some(reply) = classify_line(line.trim()) {
             return Some((at, reply));
         }
-        if line.as_bytes().contains(&b'<') && line.len() <= MAX_TAGGED_LINE {
+        if text::find_byte(line, b'<').is_some() && line.len() <= MAX_TAGGED_LINE {
             if let Some(reply) = classify_line(strip_tags(line).trim()) {
                 return Some((at, reply));
             }
