@@ -143,6 +143,7 @@ export function replyCases() {
     '<' + 'x'.repeat(4094) + '>ERROR: System API NOT ACTIVE\r\n', 'pass=' + 'é'.repeat(300), 'SUCCESS: ra_call_control unknown - x',
     'ERROR: auth USER DOES NOT HAVE PERMISSION TO USE THIS FUNCTION - a|b', 'lone \uD800 surrogate\nERROR: no user found - \uDC00',
     'ERROR: phone_number is not valid - ', 'ERROR: Invalid Username/Password: |6666|constructor|0|1|constructor|',
+    'ERROR: stage is not valid - a\0b', 'SUCCESS: ra_call_control transfer - 1028|Y1|\n\0\0', '\0',
   ];
   for (const body of edge) for (const options of SECRETS) out.push({ name: 'edge', body, options });
   const rnd = prng(8787);

@@ -234,18 +234,18 @@ export function makeApi(glue, isReady = () => true) {
   };
 
   /**
-   * The wasm's answer: a built request (`B` stage, body, preview on three
-   * lines: src/wasm/bindings.rs `built`), no issues (`[]`) or JSON. Throws
-   * for an unusable serverVersion.
+   * The wasm's answer: nothing (a valid request, validated only), a built
+   * request (`B` stage, body, preview on three lines: src/wasm/bindings.rs
+   * `built`) or JSON. Throws for an unusable serverVersion.
    */
   const answer = (text) => {
+    if (text === undefined) return [];
     if (text.charCodeAt(0) === 66 /* B */) {
       const a = text.indexOf("\n");
       const b = text.indexOf("\n", a + 1);
       const body = text.slice(a + 1, b);
       return { stage: text.slice(1, a), query: body, body, preview: text.slice(b + 1) };
     }
-    if (text === "[]") return [];
     const v = JSON.parse(text);
     if (v && v.versionError) {
       const error = new RangeError(v.versionError.message);
@@ -257,13 +257,15 @@ export function makeApi(glue, isReady = () => true) {
 
   const callControl = (what, request, options, fixedStage, validateOnly, defaults) => {
     need(what);
-    return answer(glue.callControl(requestText(request, defaults), fixedStage, versionOf(options), validateOnly));
+    const version = versionOf(options);
+    return answer(glue.callControl(requestText(request, defaults), fixedStage ?? "", version ?? "", version !== undefined, validateOnly));
   };
 
   const decode = (what, encoded, options, stage) => {
     need(what);
     if (typeof encoded !== "string") throw new TypeError(`${what} takes the encoded query or body as a string`);
-    return answer(glue.decode(encoded, versionOf(options), stage));
+    const version = versionOf(options);
+    return answer(glue.decode(encoded, version ?? "", version !== undefined, stage ?? ""));
   };
 
   class TransferClient {
@@ -290,7 +292,7 @@ export function makeApi(glue, isReady = () => true) {
       this.#headers = checkedHeaders(options.headers);
       this.#serverVersion = versionOf(options);
       // Checked now when the wasm is loaded (else at the first call).
-      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl("", HANGUP, this.#serverVersion, true));
+      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl("", HANGUP, this.#serverVersion, true, true));
       const defaults = options.defaults ?? {};
       if (defaults === null || typeof defaults !== "object") throw new TypeError("defaults must be an object");
       this.#defaults = {};
@@ -325,7 +327,8 @@ export function makeApi(glue, isReady = () => true) {
     async #send(what, request, options, fixedStage) {
       need(what);
       const signal = checkedSignal(options);
-      const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage, this.#serverVersion, false));
+      const version = this.#serverVersion;
+      const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage ?? "", version ?? "", version !== undefined, false));
       if (built.issues) {
         const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
         const stage = fixedStage ?? mergedFields(request).stage;
@@ -338,7 +341,7 @@ export function makeApi(glue, isReady = () => true) {
       const callId = fields.callId;
       const earlier = this.#acted.get(callId.toUpperCase());
       const conclude = (kind, status = 0, text = "", proxyError, retryAfter, replayed = false) =>
-        JSON.parse(glue.conclude(stage, callId, kind, status, text, secret, earlier, proxyError, retryAfter, replayed));
+        JSON.parse(glue.conclude(stage, callId, kind, status, text, secret ?? "", secret !== undefined, earlier ?? "", proxyError ?? "", retryAfter, replayed));
       let outcome;
       if (signal?.aborted) outcome = conclude(NOT_SENT_ABORTED);
       else {
@@ -360,7 +363,7 @@ export function makeApi(glue, isReady = () => true) {
             ok: false, stage, code: "REPLY_TOO_LARGE",
             message: `The reply is longer than ${MAX_REPLY_BYTES} bytes and was cut: it is not a VICIdial reply; the server may have acted: do not retry, check the call`,
             outcomeUnknown: true, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, httpStatus: r.status,
-            raw: glue.redactReply(got.text, secret, undefined), replayed: false,
+            raw: glue.redactReply(got.text, secret ?? "", secret !== undefined, undefined), replayed: false,
           };
         } else {
           const replayed = r.headers.get("X-Proxy-Replayed")?.trim() === "true";
@@ -442,7 +445,8 @@ export function makeApi(glue, isReady = () => true) {
     decodeTransfer: (encoded, options) => decode("decodeTransfer", encoded, options, INGROUPTRANSFER),
     parseReply(body, options) {
       need("parseReply");
-      return JSON.parse(glue.parse(textOf(body), secretOf(options)));
+      const secret = secretOf(options);
+      return record(glue.parse(textOf(body), secret ?? "", secret !== undefined));
     },
     redactReply(body, options) {
       need("redactReply");
@@ -450,9 +454,34 @@ export function makeApi(glue, isReady = () => true) {
       if (max !== undefined && !(Number.isInteger(max) && max >= 0 && max <= 1048576)) {
         throw new RangeError("maxBytes must be a whole number from 0 to 1048576");
       }
-      return glue.redactReply(textOf(body), secretOf(options), max);
+      const secret = secretOf(options);
+      return glue.redactReply(textOf(body), secret ?? "", secret !== undefined, max);
     },
   };
+}
+
+/** The keys of a reply's object by their letter in the wasm's record (`a` is `message`): the core's `RECORD_KEYS` (tests/pkg_codes.rs). */
+const RECORD_KEYS = [
+  "message", "raw", "code", "agentUser", "callId", "ingroup", "phoneNumber", "user", "stage", "reason", "source", "function", "userGroup", "line",
+  "cause", "excerpt",
+];
+
+/**
+ * A reply's object from the wasm's record (src/wasm/bindings.rs `parse`):
+ * `R`, `1` or `0` for `ok`, then for each value a NUL, its key's letter
+ * and the value; JSON when a value holds a NUL itself.
+ */
+function record(text) {
+  if (text.charCodeAt(0) !== 82 /* R */) return JSON.parse(text);
+  const out = { ok: text.charCodeAt(1) === 49 /* 1 */ };
+  for (let at = 2; at < text.length; ) {
+    const key = RECORD_KEYS[text.charCodeAt(at + 1) - 97 /* a */];
+    let end = text.indexOf("\0", at + 2);
+    if (end < 0) end = text.length;
+    out[key] = text.slice(at + 2, end);
+    at = end;
+  }
+  return out;
 }
 
 /** The request's own enumerable properties over `defaults` (null and undefined mean "not given"). */

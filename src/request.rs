@@ -159,6 +159,17 @@ impl<'a> CallControlDraft<'a> {
             values: Field::ALL.map(|f| if f == Field::Stage { None } else { self.get(f).map(String::from) }),
         })
     }
+
+    /// The request [`validate`](Self::validate) would give, encoded,
+    /// without copying a value: for the wasm binding, which calls it only
+    /// after [`problems`](Self::problems) came back empty (then `stage()`
+    /// is one of the three). The test
+    /// `a_valid_draft_encodes_as_its_validated_request` pins it to
+    /// `validate(..).encode()`.
+    #[cfg(any(feature = "wasm", test))]
+    pub(crate) fn encode_valid(&self) -> Encoded {
+        encode_values(self.stage().unwrap_or(Stage::IngroupTransfer), &Field::ALL.map(|f| self.get(f)))
+    }
 }
 
 /// A validated `ra_call_control` request. Only validation makes one.
@@ -261,32 +272,66 @@ impl CallControlRequest {
     /// phone_number, status`; absent parameters are left out; a `+` is sent
     /// as `%2B` (a raw `+` decodes to a space, which the server deletes).
     pub fn encode(&self) -> String {
-        self.encode_with(self.expose_password())
+        self.encoded().text
     }
 
     /// The same encoding with the password replaced by [`MASK`], for
     /// previews and logs.
     pub fn encode_masked(&self) -> String {
-        self.encode_with(self.expose_password().map(|_| MASK))
+        self.encoded().masked()
     }
 
-    fn encode_with(&self, pass: Option<&str>) -> String {
-        let mut out = String::with_capacity(160);
-        for field in Field::ALL {
-            let value = match field {
-                Field::Pass => pass,
-                Field::Stage => {
-                    put(&mut out, "function", FUNCTION);
-                    Some(self.stage.wire())
-                }
-                f => self.values[f as usize].as_deref(),
-            };
-            if let Some(v) = value {
-                put(&mut out, field.param(), v);
+    fn encoded(&self) -> Encoded {
+        encode_values(self.stage, &self.values.each_ref().map(Option::as_deref))
+    }
+}
+
+/// An encoded request and where its password's value lies in it: the
+/// masked preview is the same text with that range replaced, so one
+/// encoding serves both.
+pub(crate) struct Encoded {
+    pub(crate) text: String,
+    pass: Option<core::ops::Range<usize>>,
+}
+
+impl Encoded {
+    /// The text before the password's value, the mask (when there is a
+    /// password) and the text after it.
+    pub(crate) fn masked_parts(&self) -> [&str; 3] {
+        match &self.pass {
+            Some(p) => [self.text.get(..p.start).unwrap_or(""), MASK, self.text.get(p.end..).unwrap_or("")],
+            None => [&self.text, "", ""],
+        }
+    }
+
+    fn masked(&self) -> String {
+        self.masked_parts().concat()
+    }
+}
+
+/// `values` (indexed by `Field as usize`; the stage slot is not read: the
+/// stage's wire word is sent) as [`CallControlRequest::encode`] writes them.
+fn encode_values(stage: Stage, values: &[Option<&str>; Field::COUNT]) -> Encoded {
+    let mut text = String::with_capacity(160);
+    let mut pass = None;
+    for field in Field::ALL {
+        let value = match field {
+            Field::Stage => {
+                put(&mut text, "function", FUNCTION);
+                Some(stage.wire())
+            }
+            f => values[f as usize],
+        };
+        if let Some(v) = value {
+            let before = text.len();
+            put(&mut text, field.param(), v);
+            if field == Field::Pass {
+                // After the `&` (when something came before) and `pass=`.
+                pass = Some(before + usize::from(before > 0) + "pass=".len()..text.len());
             }
         }
-        out
     }
+    Encoded { text, pass }
 }
 
 // `push_str`, not `push(char)`: at opt-level "z" the latter calls the UTF-8 encoder.
@@ -471,5 +516,56 @@ mod put_tests {
         let mut first = String::new();
         put(&mut first, "a", "b c");
         assert_eq!(first, "a=b+c");
+    }
+}
+
+#[cfg(test)]
+mod encode_tests {
+    use super::*;
+
+    #[test]
+    fn a_valid_draft_encodes_as_its_validated_request() {
+        let mut valid = 0;
+        for stage in ["INGROUPTRANSFER", "EXTENSIONTRANSFER", "HANGUP"] {
+            for credentials in [None, Some(("crm", "6666", "12+34/=.x")), Some(("crm", "6666", "1234"))] {
+                for agent_user in ["1028", "ra_1028"] {
+                    for call_id in ["Y0315201639000402027", "Y1|x"] {
+                        for status in [None, Some("SALE"), Some("A b")] {
+                            for target in [Target::AnyVersion, Target::Version(crate::ServerVersion::NEWEST)] {
+                                let draft = CallControlDraft {
+                                    stage: Some(stage),
+                                    source: credentials.map(|c| c.0),
+                                    user: credentials.map(|c| c.1),
+                                    pass: credentials.map(|c| c.2),
+                                    agent_user: Some(agent_user),
+                                    call_id: Some(call_id),
+                                    ingroup: (stage == "INGROUPTRANSFER").then_some("SALESLINE"),
+                                    phone_number: (stage == "EXTENSIONTRANSFER").then_some("*72#AGENT1028"),
+                                    status,
+                                };
+                                if let Ok(req) = draft.validate(target) {
+                                    valid += 1;
+                                    let e = draft.encode_valid();
+                                    assert_eq!(e.text, req.encode(), "{draft:?}");
+                                    assert_eq!(e.masked_parts().concat(), req.encode_masked(), "{draft:?}");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Every stage, with and without credentials, on both targets.
+        assert!(valid >= 30, "only {valid} valid drafts");
+    }
+
+    #[test]
+    fn the_preview_masks_the_password_and_nothing_else() {
+        let draft = CallControlDraft { stage: Some("HANGUP"), agent_user: Some("1028"), call_id: Some("Y1"), ..Default::default() };
+        let req = draft.validate(Target::AnyVersion).unwrap();
+        assert_eq!(req.encode_masked(), req.encode());
+        let with = req.with_credentials("crm", "6666", "pa+ss", Target::Version(crate::ServerVersion::NEWEST)).unwrap();
+        assert_eq!(with.encode(), "source=crm&user=6666&pass=pa%2Bss&agent_user=1028&function=ra_call_control&stage=HANGUP&value=Y1");
+        assert_eq!(with.encode_masked(), "source=crm&user=6666&pass=********&agent_user=1028&function=ra_call_control&stage=HANGUP&value=Y1");
     }
 }

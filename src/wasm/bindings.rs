@@ -1,12 +1,17 @@
 //! The exports: a request crosses as ONE text of counted entries, by name
-//! (`reader`), results come back as JSON text (a built request as three
-//! lines); options as plain arguments.
+//! (`reader`), results come back as text (JSON; a built request as three
+//! lines, a parsed reply as a record); options as plain arguments.
+//!
+//! An optional string crosses as a `&str` and a `has_*` flag, or as `""`
+//! where the empty string cannot be a value (a stage word, a proxy code,
+//! from the wrapper itself): wasm-bindgen's `Option<String>` conversion
+//! cost 64 bytes of gzipped wasm per argument.
 
 use alloc::string::String;
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{binding_issue, decode_issues, field_issue, js_key, outcome_json, reply_json, request_json};
+use super::convert::{binding_issue, decode_issues, field_issue, js_key, outcome_json, reply_fields, request_json, Key};
 use super::json::{Array, Json};
 use super::reader::{read, Fields};
 use crate::client::{NotSent, Outcome, Response, TransferLog, Transport};
@@ -19,8 +24,8 @@ use crate::stage::Stage;
 use crate::version::Target;
 
 /// `{"versionError":{"code","message"}}` or the target.
-fn target(server_version: Option<String>) -> Result<Target, String> {
-    Target::parse(server_version.as_deref()).map_err(|e| {
+fn target(server_version: Option<&str>) -> Result<Target, String> {
+    Target::parse(server_version).map_err(|e| {
         let inner = Json::object().str("code", e.code()).str("message", e.message()).end();
         Json::object().raw("versionError", &inner).end()
     })
@@ -46,8 +51,8 @@ fn unknown_field(key: &str) -> String {
 }
 
 /// Every problem of `fields` (wrong types and unknown keys first), and the
-/// draft when there is none.
-fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Array, Option<crate::CallControlRequest>) {
+/// draft they make.
+fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) -> (Array, CallControlDraft<'a>) {
     let mut issues = Array::new();
     for key in &fields.unknown {
         issues.push(&unknown_field(key));
@@ -68,57 +73,52 @@ fn check(fields: &Fields, fixed_stage: Option<&str>, target: Target) -> (Array, 
     }
     let draft = CallControlDraft::from_fn(|f| if f == Field::Stage { fixed_stage.or(fields.get(f)) } else { fields.get(f) });
     // One validation: its problems, less those of fields given as non-strings (reported above).
-    match draft.validate(target) {
-        Ok(req) if issues.is_empty() => (issues, Some(req)),
-        Ok(_) => (issues, None),
-        Err(problems) => {
-            for p in problems.iter().filter(|p| fields.is_string_or_absent(p.field)) {
-                issues.push(&field_issue(p));
-            }
-            (issues, None)
-        }
+    for p in draft.problems(target).iter().filter(|p| fields.is_string_or_absent(p.field)) {
+        issues.push(&field_issue(p));
     }
+    (issues, draft)
 }
 
 /// `validateCallControl` / `buildCallControl` and their shorthands.
 /// `request`: the request as the wrapper's text (counted entries: api.js
 /// `requestText`, read by the private `reader` module); `fixed_stage`: the
-/// stage a shorthand sets (then a `stage` key is refused); returns, as
-/// JSON, the issues (`validate_only`) or `{ issues }`, or `{ versionError }`
-/// for an unusable `server_version`; a built request as three lines, not
-/// JSON: `B` stage, body, preview (the private `built`).
+/// stage a shorthand sets (then a `stage` key is refused), `""` for none. Returns nothing
+/// for a valid request when `validate_only` (no text to make and decode:
+/// the wrapper answers `[]`); else, as JSON, the issues or `{ issues }`, or
+/// `{ versionError }` for an unusable `server_version`; a built request as
+/// three lines, not JSON: `B` stage, body, preview (the private `built`).
 #[wasm_bindgen(js_name = callControl)]
-pub fn call_control(request: &str, fixed_stage: Option<String>, server_version: Option<String>, validate_only: bool) -> String {
-    let target = match target(server_version) {
+pub fn call_control(request: &str, fixed_stage: &str, server_version: &str, has_version: bool, validate_only: bool) -> Option<String> {
+    let target = match target(has_version.then_some(server_version)) {
         Ok(t) => t,
-        Err(e) => return e,
+        Err(e) => return Some(e),
     };
-    let (issues, req) = match read(request) {
-        Some(fields) => check(&fields, fixed_stage.as_deref(), target),
-        None => {
-            let mut issues = Array::new();
-            issues.push(&binding_issue("input", "NOT_AN_OBJECT", "the request must be an object"));
-            (issues, None)
-        }
+    let Some(fields) = read(request) else {
+        let mut issues = Array::new();
+        issues.push(&binding_issue("input", "NOT_AN_OBJECT", "the request must be an object"));
+        return Some(if validate_only { issues.end() } else { Json::object().raw("issues", &issues.end()).end() });
     };
-    if validate_only {
-        return issues.end();
-    }
-    match req {
-        Some(req) => built(req.stage().wire(), &req.encode(), &req.encode_masked()),
-        None => Json::object().raw("issues", &issues.end()).end(),
+    let (issues, draft) = check(&fields, Some(fixed_stage).filter(|s| !s.is_empty()), target);
+    match (issues.is_empty(), validate_only) {
+        (true, true) => None,
+        (true, false) => Some(built(&draft)),
+        (false, true) => Some(issues.end()),
+        (false, false) => Some(Json::object().raw("issues", &issues.end()).end()),
     }
 }
 
-/// A built request, not as JSON (whose first character is `{` or `[`):
-/// `B` stage `\n` body `\n` preview. Nothing to escape or parse (measured:
-/// a third of `buildCallControl` went to writing and reading that JSON):
-/// percent-encoded text holds no newline. The wrapper (api.js `answer`)
-/// splits it into `{ stage, query, body, preview }` (query = body).
-fn built(stage: &str, body: &str, preview: &str) -> String {
-    let mut out = String::with_capacity(stage.len() + body.len() + preview.len() + 3);
-    for (i, part) in [stage, body, preview].into_iter().enumerate() {
-        out.push_str(if i == 0 { "B" } else { "\n" });
+/// A valid draft's request, not as JSON (whose first character is `{` or
+/// `[`): `B` stage `\n` body `\n` preview, encoded once (the preview is the
+/// body with the password's value masked). Nothing to escape or parse
+/// (measured: a third of `buildCallControl` went to writing and reading
+/// that JSON): percent-encoded text holds no newline. The wrapper (api.js
+/// `answer`) splits it into `{ stage, query, body, preview }` (query = body).
+fn built(draft: &CallControlDraft) -> String {
+    let encoded = draft.encode_valid();
+    let stage = draft.stage().unwrap_or(Stage::IngroupTransfer).wire();
+    let [before, mask, after] = encoded.masked_parts();
+    let mut out = String::with_capacity(stage.len() + 2 * encoded.text.len() + mask.len() + 3);
+    for part in ["B", stage, "\n", &encoded.text, "\n", before, mask, after] {
         out.push_str(part);
     }
     out
@@ -128,12 +128,12 @@ fn built(stage: &str, body: &str, preview: &str) -> String {
 /// (with the real password: a proxy forwards it) or `{ ok: false, issues }`.
 /// `stage`: the one stage a shorthand (`decodeTransfer`) accepts.
 #[wasm_bindgen]
-pub fn decode(encoded: &str, server_version: Option<String>, stage: Option<String>) -> String {
-    let target = match target(server_version) {
+pub fn decode(encoded: &str, server_version: &str, has_version: bool, stage: &str) -> String {
+    let target = match target(has_version.then_some(server_version)) {
         Ok(t) => t,
         Err(e) => return e,
     };
-    let only = stage.as_deref().and_then(Stage::from_wire);
+    let only = Stage::from_wire(stage);
     let decoded = match (only, target) {
         (Some(Stage::IngroupTransfer), Target::AnyVersion) => decode_transfer(encoded),
         _ => decode_call_control(encoded, target),
@@ -150,25 +150,52 @@ pub fn decode(encoded: &str, server_version: Option<String>, stage: Option<Strin
     }
 }
 
-/// `parseReply(body, { secret })`: `{ ok, message, raw, code, ...fields }`.
+/// `parseReply(body, { secret })`: `{ ok, message, raw, code, ...fields }`
+/// as a record: `R`, `1` or `0` for `ok`, then for each value a NUL, its
+/// key's letter (`a` + its place in [`RECORD_KEYS`](super::RECORD_KEYS))
+/// and the value. Nothing to escape, and the wrapper (api.js `record`)
+/// reads it with `indexOf` (measured against JSON: the writer's escaping
+/// scan and `JSON.parse` were half of `parseReply`; keys as words cost the
+/// wrapper a string-table lookup each). JSON (first character `{`) when a
+/// value holds a NUL itself (a reply of binary garbage): still every byte,
+/// never cut or changed.
 #[wasm_bindgen]
-pub fn parse(body: &str, secret: Option<String>) -> String {
-    let secret = secret.as_deref();
+pub fn parse(body: &str, secret: &str, has_secret: bool) -> String {
+    let secret = has_secret.then_some(secret);
     let reply = parse_reply_with_secret(body, secret);
-    let obj = Json::object()
-        .bool("ok", reply.is_success())
-        .str("message", &reply.message())
-        .str("raw", &redact(body, secret, MAX_EXCERPT));
-    reply_json(obj, &reply).end()
+    let (message, raw) = (reply.message(), redact(body, secret, MAX_EXCERPT));
+    let fields = |put: &mut dyn FnMut(Key, &str)| {
+        put(Key::Message, &message);
+        put(Key::Raw, &raw);
+        reply_fields(&reply, put);
+    };
+    let mut out = String::with_capacity(512);
+    out.push_str(if reply.is_success() { "R1" } else { "R0" });
+    let mut nul = false;
+    fields(&mut |key, value| {
+        nul |= crate::text::find_byte(value, 0).is_some();
+        out.push('\0');
+        out.push_str(&KEY_LETTERS[key as usize..=key as usize]);
+        out.push_str(value);
+    });
+    if !nul {
+        return out;
+    }
+    let mut obj = Json::object().bool("ok", reply.is_success());
+    fields(&mut |key, value| obj.put_str(key.name(), value));
+    obj.end()
 }
+
+/// A record key's letter: `KEY_LETTERS[key as usize]`.
+const KEY_LETTERS: &str = "abcdefghijklmnop";
 
 /// `redactReply(body, { secret, maxBytes })`: the body without passwords,
 /// at most `max_bytes` (default 512; the wrapper refuses anything but a
 /// whole number from 0 to 1 MiB with a RangeError).
 #[wasm_bindgen(js_name = redactReply)]
-pub fn redact_reply(body: &str, secret: Option<String>, max_bytes: Option<u32>) -> String {
+pub fn redact_reply(body: &str, secret: &str, has_secret: bool, max_bytes: Option<u32>) -> String {
     let max = max_bytes.map_or(MAX_EXCERPT, |m| (m as usize).min(1 << 20));
-    redact(body, secret.as_deref(), max)
+    redact(body, has_secret.then_some(secret), max)
 }
 
 /// How the JavaScript fetch ended (`conclude`'s `transport`).
@@ -185,8 +212,9 @@ const OPAQUE_REDIRECT: u8 = 7;
 
 /// What an attempt came to, as the outcome JSON. The JavaScript client does
 /// the fetch and keeps the memory of the calls it may have acted on
-/// (`earlier`: that attempt's stage); nothing is kept here between calls,
-/// so no failure of one call can affect the next.
+/// (`earlier`: that attempt's stage, `""` for none); nothing is kept here
+/// between calls, so no failure of one call can affect the next.
+/// `proxy_error`: the proxy's code, `""` for none.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn conclude(
@@ -195,22 +223,23 @@ pub fn conclude(
     transport: u8,
     status: u16,
     body: &str,
-    secret: Option<String>,
-    earlier: Option<String>,
-    proxy_error: Option<String>,
+    secret: &str,
+    has_secret: bool,
+    earlier: &str,
+    proxy_error: &str,
     retry_after: Option<u32>,
     replayed: bool,
 ) -> String {
     let stage = Stage::from_wire(stage).unwrap_or(Stage::IngroupTransfer);
     let mut log = TransferLog::new();
-    if let Some(earlier) = earlier.as_deref().and_then(Stage::from_wire) {
+    if let Some(earlier) = Stage::from_wire(earlier) {
         // The log remembers a call after an attempt whose outcome is unknown.
         log.conclude(earlier, call_id, Transport::Timeout, None);
     }
     let opaque = transport == OPAQUE_REDIRECT;
     let response = match transport {
         OPAQUE_REDIRECT => Response::new(300, ""),
-        _ => Response { status, body, proxy_error: proxy_error.as_deref(), retry_after, replayed },
+        _ => Response { status, body, proxy_error: Some(proxy_error).filter(|p| !p.is_empty()), retry_after, replayed },
     };
     let transport = match transport {
         RESPONSE | OPAQUE_REDIRECT => Transport::Response(response),
@@ -222,7 +251,7 @@ pub fn conclude(
         // NETWORK, and anything else.
         _ => Transport::Network,
     };
-    let outcome = log.conclude(stage, call_id, transport, secret.as_deref());
+    let outcome = log.conclude(stage, call_id, transport, has_secret.then_some(secret));
     outcome_json(&if opaque { opaque_redirect(outcome) } else { outcome })
 }
 

@@ -101,40 +101,90 @@ fn reason(r: AuthReason) -> &'static str {
     }
 }
 
-/// Adds `code` and the reply's typed fields.
-pub(crate) fn reply_json(obj: Json, reply: &Reply) -> Json {
-    let obj = obj.str("code", reply.code());
-    match reply {
-        Reply::Transferred { agent_user, call_id, ingroup, phone_number } => obj
-            .str("agentUser", agent_user)
-            .str("callId", call_id)
-            .opt_str("ingroup", ingroup.as_deref())
-            .opt_str("phoneNumber", phone_number.as_deref()),
-        Reply::Hungup { agent_user, call_id } => obj.str("agentUser", agent_user).str("callId", call_id),
-        Reply::IngroupNotValid { ingroup } => obj.str("ingroup", ingroup),
-        Reply::NoActiveCall { call_id } => obj.str("callId", call_id),
-        Reply::AgentNotLoggedIn { agent_user } => obj.str("agentUser", agent_user),
-        Reply::NoUserFound { user } => obj.str("user", user),
-        Reply::NotValid { call_id, agent_user, stage } => {
-            obj.str("callId", call_id).str("agentUser", agent_user).str("stage", stage)
-        }
-        Reply::StageNotValid { stage } => obj.str("stage", stage),
-        Reply::PhoneNumberNotValid { phone_number } => obj.str("phoneNumber", phone_number),
-        Reply::InvalidCredentials { user, reason: r } => obj.str("user", user).str("reason", reason(*r)),
-        Reply::InvalidSource { source } => obj.str("source", source),
-        Reply::PermissionDenied { call_id, user, function, user_group } => obj
-            .str("callId", call_id)
-            .str("user", user)
-            .str("function", function)
-            .str("userGroup", user_group),
-        Reply::SuccessNotCompleted { line, cause, excerpt } => {
-            obj.str("line", line).str("cause", cause.code()).str("excerpt", excerpt)
-        }
-        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } | Reply::Translated { excerpt } => {
-            obj.str("excerpt", excerpt)
-        }
-        Reply::ApiNotActive | Reply::EmptyReply => obj,
+/// A key of `parseReply`'s object: its name is `RECORD_KEYS[key as usize]`
+/// (api.js holds the same list: tests/pkg_codes.rs compares them).
+#[derive(Clone, Copy)]
+pub(crate) enum Key {
+    Message,
+    Raw,
+    Code,
+    AgentUser,
+    CallId,
+    Ingroup,
+    PhoneNumber,
+    User,
+    Stage,
+    Reason,
+    Source,
+    Function,
+    UserGroup,
+    Line,
+    Cause,
+    Excerpt,
+}
+
+impl Key {
+    pub(crate) fn name(self) -> &'static str {
+        super::RECORD_KEYS[self as usize]
     }
+}
+
+/// Gives `put` the reply's `code` and typed fields, in the order serde
+/// writes them (a `None` field left out). One list for both writers:
+/// [`reply_json`] and the record of `parseReply` (bindings.rs `record`).
+pub(crate) fn reply_fields(reply: &Reply, put: &mut dyn FnMut(Key, &str)) {
+    put(Key::Code, reply.code());
+    match reply {
+        Reply::Transferred { agent_user, call_id, ingroup, phone_number } => {
+            put(Key::AgentUser, agent_user);
+            put(Key::CallId, call_id);
+            if let Some(v) = ingroup {
+                put(Key::Ingroup, v);
+            }
+            if let Some(v) = phone_number {
+                put(Key::PhoneNumber, v);
+            }
+        }
+        Reply::Hungup { agent_user, call_id } => {
+            put(Key::AgentUser, agent_user);
+            put(Key::CallId, call_id);
+        }
+        Reply::IngroupNotValid { ingroup } => put(Key::Ingroup, ingroup),
+        Reply::NoActiveCall { call_id } => put(Key::CallId, call_id),
+        Reply::AgentNotLoggedIn { agent_user } => put(Key::AgentUser, agent_user),
+        Reply::NoUserFound { user } => put(Key::User, user),
+        Reply::NotValid { call_id, agent_user, stage } => {
+            put(Key::CallId, call_id);
+            put(Key::AgentUser, agent_user);
+            put(Key::Stage, stage);
+        }
+        Reply::StageNotValid { stage } => put(Key::Stage, stage),
+        Reply::PhoneNumberNotValid { phone_number } => put(Key::PhoneNumber, phone_number),
+        Reply::InvalidCredentials { user, reason: r } => {
+            put(Key::User, user);
+            put(Key::Reason, reason(*r));
+        }
+        Reply::InvalidSource { source } => put(Key::Source, source),
+        Reply::PermissionDenied { call_id, user, function, user_group } => {
+            put(Key::CallId, call_id);
+            put(Key::User, user);
+            put(Key::Function, function);
+            put(Key::UserGroup, user_group);
+        }
+        Reply::SuccessNotCompleted { line, cause, excerpt } => {
+            put(Key::Line, line);
+            put(Key::Cause, cause.code());
+            put(Key::Excerpt, excerpt);
+        }
+        Reply::ServerError { excerpt } | Reply::Unrecognized { excerpt } | Reply::Translated { excerpt } => put(Key::Excerpt, excerpt),
+        Reply::ApiNotActive | Reply::EmptyReply => {}
+    }
+}
+
+/// Adds `code` and the reply's typed fields.
+pub(crate) fn reply_json(mut obj: Json, reply: &Reply) -> Json {
+    reply_fields(reply, &mut |key, value| obj.put_str(key.name(), value));
+    obj
 }
 
 /// The core's [`Outcome`] as serde writes it.
@@ -280,10 +330,25 @@ mod tests {
         assert_eq!(exposed["pass"], "Pw9Zx7Qk3");
     }
 
+    /// `parse`'s answer as api.js `record` reads it (JSON when it is not a record).
+    fn record(out: &str) -> Value {
+        let Some(rest) = out.strip_prefix('R') else { return serde_json::from_str(out).expect("JSON when not a record") };
+        let mut obj = serde_json::Map::new();
+        obj.insert("ok".into(), rest.starts_with('1').into());
+        for entry in rest[1..].split('\0').skip(1) {
+            let key = super::super::RECORD_KEYS[usize::from(entry.as_bytes()[0] - b'a')];
+            assert!(obj.insert(key.into(), entry[1..].into()).is_none(), "{key} twice in {out:?}");
+        }
+        Value::Object(obj)
+    }
+
     #[test]
     fn parsed_replies_are_the_serde_reply_plus_ok_message_raw() {
-        for body in REPLIES {
-            let mine: Value = serde_json::from_str(&super::super::parse(body, Some("Pw9".into()))).unwrap();
+        let with_nul = ["ERROR: stage is not valid - a\0b\n", "SUCCESS: ra_call_control transfer - 1028|Y1|\n\0"];
+        for body in REPLIES.iter().chain(&with_nul) {
+            let out = super::super::parse(body, "Pw9", true);
+            assert_eq!(out.starts_with('{'), body.contains('\0'), "JSON exactly when a value holds a NUL: {out:?}");
+            let mine = record(&out);
             let mut theirs = serde_json::to_value(parse_reply_with_secret(body, Some("Pw9"))).unwrap();
             let reply = parse_reply_with_secret(body, Some("Pw9"));
             theirs["ok"] = reply.is_success().into();

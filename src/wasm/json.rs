@@ -40,9 +40,13 @@ impl Json {
     }
 
     pub(crate) fn str(mut self, key: &str, value: &str) -> Json {
+        self.put_str(key, value);
+        self
+    }
+
+    pub(crate) fn put_str(&mut self, key: &str, value: &str) {
         self.key(key);
         string(&mut self.out, value);
-        self
     }
 
     pub(crate) fn opt_str(self, key: &str, value: Option<&str>) -> Json {

@@ -4,7 +4,7 @@
 //!   (`pkg-template/`), which validate, build, parse and conclude; the
 //!   package's JavaScript (`api.js`) does the fetch. A request crosses as
 //!   one text of counted entries, by name; results as one text each (JSON,
-//!   or a built request's three lines).
+//!   a built request's three lines, a parsed reply's record).
 //! - feature `client`: [`client::FetchClient`], a Rust-side HTTP client
 //!   (gloo-net, the global `fetch`) for Rust/wasm web apps such as Leptos or
 //!   Yew dashboards, with the same outcome rules as the package's
@@ -35,3 +35,11 @@ pub const BINDING_ISSUE_CODES: [&str; 3] = ["NOT_A_STRING", "UNKNOWN_FIELD", "NO
 /// Outcome codes the clients add to the core's reply and transport codes:
 /// an invalid request (nothing sent), a reply over the 256 KiB cap.
 pub const CLIENT_OUTCOME_CODES: [&str; 2] = ["INVALID_REQUEST", "REPLY_TOO_LARGE"];
+
+/// The keys of `parseReply`'s object, in the order of their one-letter
+/// codes in the record the wasm returns (`a` is `message`; bindings.rs
+/// `parse`). api.js's `RECORD_KEYS` is the same list (tests/pkg_codes.rs).
+pub const RECORD_KEYS: [&str; 16] = [
+    "message", "raw", "code", "agentUser", "callId", "ingroup", "phoneNumber", "user", "stage", "reason", "source", "function", "userGroup", "line",
+    "cause", "excerpt",
+];

@@ -37,8 +37,8 @@ fn index(field: Field) -> usize {
     field as usize
 }
 
-impl Fields<'_> {
-    pub(crate) fn get(&self, field: Field) -> Option<&str> {
+impl<'a> Fields<'a> {
+    pub(crate) fn get(&self, field: Field) -> Option<&'a str> {
         self.values[index(field)]
     }
 

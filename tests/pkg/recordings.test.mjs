@@ -53,7 +53,7 @@ test("ok exactly when the server queued the action, in every recorded api.php re
       if ((sc.path ?? "/agc/api.php") === "/agc/api.php" && p.get("function") === "ra_call_control") {
         const stage = ["INGROUPTRANSFER", "EXTENSIONTRANSFER", "HANGUP"].includes(p.get("stage")) ? p.get("stage") : "INGROUPTRANSFER";
         // The same conclusion TransferClient draws from this response.
-        const outcome = JSON.parse(glue.conclude(stage, p.get("value") ?? "", 0, sc.http_status, sc.reply, undefined, undefined, undefined, undefined, false));
+        const outcome = JSON.parse(glue.conclude(stage, p.get("value") ?? "", 0, sc.http_status, sc.reply, "", false, "", "", undefined, false));
         assert.notEqual(outcome.code, "UNRECOGNIZED", `${file}: ${sc.name}`);
         if (typeof managerAfter === "string") {
           const queued = managerAfter.length > managerBefore.length;
@@ -88,7 +88,7 @@ test("no recorded password shows in parseReply, redactReply or an outcome, with 
         const shown = [
           JSON.stringify(api.parseReply(body, { secret })),
           api.redactReply(body, { secret, maxBytes: 4096 }),
-          glue.conclude("INGROUPTRANSFER", "Y1", 0, sc.http_status, body, secret, undefined, undefined, undefined, false),
+          glue.conclude("INGROUPTRANSFER", "Y1", 0, sc.http_status, body, secret ?? "", secret !== undefined, "", "", undefined, false),
         ].join("\n");
         // Without the secret, only what redaction recognises (the auth echo, SQL, pass=) must go.
         if (secret || /Invalid Username\/Password|Login incorrect|pass=|SELECT|UPDATE|INSERT/.test(sc.reply)) {

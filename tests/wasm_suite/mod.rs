@@ -25,7 +25,6 @@ fn json(v: &JsValue) -> String {
     js_sys::JSON::stringify(v).map(String::from).unwrap_or_default()
 }
 
-const T: Option<String> = None;
 
 /// A request given as JSON, in the text the wrapper sends (api.js
 /// `requestText`): `length:key=length:value`, or `length:key!` for a value
@@ -48,13 +47,22 @@ fn wire(json: &str) -> String {
     out
 }
 
+/// `callControl` as api.js calls it (a version as text and a flag); a valid request, validated only, answers nothing: `[]`.
+fn call_control_(req: &str, fixed_stage: &str, version: Option<&str>, validate_only: bool) -> Option<String> {
+    call_control(&wire(req), fixed_stage, version.unwrap_or(""), version.is_some(), validate_only)
+}
+
 fn validate_req(req: &str) -> JsValue {
-    js_sys::JSON::parse(&call_control(&wire(req), Some("INGROUPTRANSFER".into()), None, true)).unwrap()
+    parsed(call_control_(req, "INGROUPTRANSFER", None, true).unwrap_or_else(|| "[]".into()))
+}
+
+fn validated(req: &str, version: Option<&str>) -> JsValue {
+    parsed(call_control_(req, "", version, true).unwrap_or_else(|| "[]".into()))
 }
 
 /// A built request comes back as `B` stage `\n` body `\n` preview (not JSON), anything else as JSON.
 fn build_req(req: &str, version: Option<&str>) -> JsValue {
-    let out = call_control(&wire(req), None, version.map(String::from), false);
+    let out = call_control_(req, "", version, false).expect("building always answers");
     let Some(built) = out.strip_prefix('B') else { return js_sys::JSON::parse(&out).unwrap() };
     let parts: Vec<&str> = built.split('\n').collect();
     let [stage, body, preview] = parts[..] else { panic!("not three lines: {out:?}") };
@@ -67,6 +75,25 @@ fn build_req(req: &str, version: Option<&str>) -> JsValue {
 
 fn parsed(json: String) -> JsValue {
     js_sys::JSON::parse(&json).unwrap()
+}
+
+/// `parseReply` as api.js reads its record: `R`, `1` or `0`, then NUL, a key's letter and the value, each.
+fn parse_reply(body: &str, secret: Option<&str>) -> JsValue {
+    let out = parse(body, secret.unwrap_or(""), secret.is_some());
+    let Some(rest) = out.strip_prefix('R') else { return parsed(out) };
+    let obj = js_sys::Object::new();
+    Reflect::set(&obj, &"ok".into(), &JsValue::from_bool(rest.starts_with('1'))).unwrap();
+    for entry in rest[1..].split('\0').skip(1) {
+        let key = vicidial_xfer::wasm::RECORD_KEYS[usize::from(entry.as_bytes()[0] - b'a')];
+        Reflect::set(&obj, &key.into(), &entry[1..].into()).unwrap();
+    }
+    obj.into()
+}
+
+/// `conclude` as api.js calls it: no earlier attempt or proxy code is `""`.
+#[allow(clippy::too_many_arguments)]
+fn conclude_(stage: &str, call_id: &str, kind: u8, status: u16, body: &str, secret: Option<&str>, earlier: &str, proxy: &str, retry_after: Option<u32>) -> JsValue {
+    parsed(conclude(stage, call_id, kind, status, body, secret.unwrap_or(""), secret.is_some(), earlier, proxy, retry_after, false))
 }
 
 const REQ: &str = r#"{"stage":"INGROUPTRANSFER","agentUser":"1028","callId":"Y0315201639000402027","ingroup":"SALESLINE"}"#;
@@ -92,11 +119,11 @@ fn validate_refuses_non_strings_and_unknown_keys_by_name() {
 #[wasm_bindgen_test]
 fn a_server_version_selects_its_rules_and_a_bad_one_is_an_error() {
     let req = r#"{"stage":"HANGUP","agentUser":"ra-1028","callId":"Y1"}"#;
-    let any: Array = parsed(call_control(&wire(req), None, None, true)).into();
+    let any: Array = validated(req, None).into();
     assert_eq!(text(&any.get(0), "code"), "NEEDS_NEWER_VERSION");
-    let v82: Array = parsed(call_control(&wire(req), None, Some("2.14-82".into()), true)).into();
+    let v82: Array = validated(req, Some("2.14-82")).into();
     assert_eq!(v82.length(), 0);
-    let bad = parsed(call_control(&wire(req), None, Some("2.4-20".into()), true));
+    let bad = validated(req, Some("2.4-20"));
     assert_eq!(text(&get(&bad, "versionError"), "code"), "VERSION_TOO_OLD");
 }
 
@@ -118,48 +145,51 @@ fn build_returns_issues_for_an_invalid_request() {
 }
 
 #[wasm_bindgen_test]
-fn json_results_escape_quotes_backslashes_and_control_characters() {
-    let r = parsed(parse("ERROR: stage is not valid - a\"b\\c\u{1}d\n", None));
+fn replies_keep_quotes_backslashes_control_characters_and_nuls() {
+    let r = parse_reply("ERROR: stage is not valid - a\"b\\c\u{1}d\n", None);
     assert_eq!(text(&r, "stage"), "a\"b\\c\u{1}d");
+    // A NUL in a value: the answer is JSON, still every character.
+    let r = parse_reply("ERROR: stage is not valid - a\0b\n", None);
+    assert_eq!((text(&r, "stage"), text(&r, "code")), ("a\0b".into(), "STAGE_NOT_VALID".into()));
 }
 
 #[wasm_bindgen_test]
 fn decode_round_trips_and_reports_problems() {
     let built = build_req(REQ, None);
-    let decoded = parsed(decode(&text(&built, "body"), None, None));
+    let decoded = parsed(decode(&text(&built, "body"), "", false, ""));
     assert_eq!(get(&decoded, "ok"), JsValue::TRUE);
     assert_eq!(text(&get(&decoded, "request"), "callId"), "Y0315201639000402027");
     let hangup = "function=ra_call_control&stage=HANGUP&value=Y1&agent_user=1028";
-    assert_eq!(text(&get(&parsed(decode(hangup, None, None)), "request"), "stage"), "HANGUP");
-    let bad = parsed(decode(hangup, None, Some("INGROUPTRANSFER".into())));
+    assert_eq!(text(&get(&parsed(decode(hangup, "", false, "")), "request"), "stage"), "HANGUP");
+    let bad = parsed(decode(hangup, "", false, "INGROUPTRANSFER"));
     assert_eq!(get(&bad, "ok"), JsValue::FALSE);
     assert!(json(&get(&bad, "issues")).contains("UNSUPPORTED_STAGE"));
 }
 
 #[wasm_bindgen_test]
 fn parse_reply_returns_plain_fields_and_redacts_the_auth_echo() {
-    let r = parsed(parse("ERROR: Invalid Username/Password: |6666|Pw9Zx7Qk3|0|1|BAD|0|api|SELECT x where pass='Pw9Zx7Qk3';|\n", None));
+    let r = parse_reply("ERROR: Invalid Username/Password: |6666|Pw9Zx7Qk3|0|1|BAD|0|api|SELECT x where pass='Pw9Zx7Qk3';|\n", None);
     assert_eq!(text(&r, "code"), "INVALID_CREDENTIALS");
     assert_eq!(text(&r, "reason"), "BAD_PASSWORD");
     assert_eq!(get(&r, "ok"), JsValue::FALSE);
     assert!(!json(&r).contains(PASSWORD) && !json(&r).contains("SELECT"));
-    let r = parsed(parse("SUCCESS: ra_call_control transfer - 1028|Y1|\n", None));
+    let r = parse_reply("SUCCESS: ra_call_control transfer - 1028|Y1|\n", None);
     assert_eq!((text(&r, "code"), text(&r, "agentUser"), get(&r, "ok")), ("TRANSFERRED".into(), "1028".into(), JsValue::TRUE));
 }
 
 #[wasm_bindgen_test]
 fn redact_reply_removes_a_known_secret_and_keeps_at_most_max_bytes() {
-    let out = redact_reply(&format!("<pre>debug {PASSWORD} x</pre>"), Some(PASSWORD.into()), None);
+    let out = redact_reply(&format!("<pre>debug {PASSWORD} x</pre>"), PASSWORD, true, None);
     assert_eq!(out, "<pre>debug [REDACTED] x</pre>");
-    assert_eq!(redact_reply("abcdef", None, Some(3)), "abc");
+    assert_eq!(redact_reply("abcdef", "", false, Some(3)), "abc");
 }
 
 #[wasm_bindgen_test]
 fn conclude_types_a_response_and_redacts_its_raw_text() {
-    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 200, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", Some(PASSWORD.into()), T, T, None, false));
+    let o = conclude_("INGROUPTRANSFER", "Y1", 0, 200, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", Some(PASSWORD), "", "", None);
     assert_eq!((text(&o, "code"), get(&o, "ok"), get(&o, "outcomeUnknown")), ("TRANSFERRED".into(), JsValue::TRUE, JsValue::FALSE));
     assert_eq!(text(&get(&o, "reply"), "callId"), "Y1");
-    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 200, &format!("<pre>{PASSWORD}</pre>"), Some(PASSWORD.into()), T, T, None, false));
+    let o = conclude_("INGROUPTRANSFER", "Y1", 0, 200, &format!("<pre>{PASSWORD}</pre>"), Some(PASSWORD), "", "", None);
     assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown")), ("UNRECOGNIZED".into(), JsValue::TRUE));
     assert!(!json(&o).contains(PASSWORD), "{}", json(&o));
 }
@@ -167,32 +197,32 @@ fn conclude_types_a_response_and_redacts_its_raw_text() {
 #[wasm_bindgen_test]
 fn conclude_flags_no_active_call_after_an_earlier_attempt_only() {
     let body = "ERROR: no active call found - Y1\n";
-    let first = parsed(conclude("HANGUP", "Y1", 0, 200, body, None, T, T, None, false));
+    let first = conclude_("HANGUP", "Y1", 0, 200, body, None, "", "", None);
     assert_eq!((text(&first, "code"), get(&first, "likelyAlreadyTransferred")), ("NO_ACTIVE_CALL".into(), JsValue::FALSE));
-    let again = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 200, body, None, Some("INGROUPTRANSFER".into()), T, None, false));
+    let again = conclude_("INGROUPTRANSFER", "Y1", 0, 200, body, None, "INGROUPTRANSFER", "", None);
     assert_eq!(get(&again, "likelyAlreadyTransferred"), JsValue::TRUE);
-    let ended = parsed(conclude("HANGUP", "Y1", 0, 200, body, None, Some("HANGUP".into()), T, None, false));
+    let ended = conclude_("HANGUP", "Y1", 0, 200, body, None, "HANGUP", "", None);
     assert_eq!((get(&ended, "likelyAlreadyEnded"), get(&ended, "likelyAlreadyTransferred")), (JsValue::TRUE, JsValue::FALSE));
 }
 
 #[wasm_bindgen_test]
 fn conclude_makes_5xx_an_unknown_http_error_and_4xx_a_known_one() {
-    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 500, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", None, T, T, None, false));
+    let o = conclude_("INGROUPTRANSFER", "Y1", 0, 500, "SUCCESS: ra_call_control transfer - 1028|Y1|\n", None, "", "", None);
     assert_eq!((text(&o, "code"), get(&o, "ok"), get(&o, "outcomeUnknown")), ("SUCCESS_NOT_COMPLETED".into(), JsValue::FALSE, JsValue::TRUE));
     assert_eq!(get(&o, "httpStatus").as_f64(), Some(500.0));
-    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 404, "not found", None, T, T, None, false));
+    let o = conclude_("INGROUPTRANSFER", "Y1", 0, 404, "not found", None, "", "", None);
     assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown")), ("HTTP_ERROR".into(), JsValue::FALSE));
 }
 
 #[wasm_bindgen_test]
 fn conclude_types_transport_failures_proxy_refusals_and_opaque_redirects() {
-    let kind = |k: u8| parsed(conclude("HANGUP", "Y1", k, 0, "", None, T, T, None, false));
+    let kind = |k: u8| conclude_("HANGUP", "Y1", k, 0, "", None, "", "", None);
     for (k, code, unknown) in [(1, "TIMEOUT", true), (2, "NETWORK_ERROR", true), (3, "ABORTED", true), (4, "ABORTED", false), (5, "NETWORK_ERROR", false), (6, "NETWORK_ERROR", false), (7, "REDIRECTED", false)] {
         let o = kind(k);
         assert_eq!((text(&o, "code"), get(&o, "outcomeUnknown").as_bool()), (code.to_string(), Some(unknown)), "{k}: {}", json(&o));
         assert_eq!(text(&o, "stage"), "HANGUP");
     }
     assert!(get(&kind(7), "httpStatus").is_undefined());
-    let o = parsed(conclude("INGROUPTRANSFER", "Y1", 0, 429, "ERROR: proxy RATE_LIMITED - slow down\n", None, T, Some("RATE_LIMITED".into()), Some(7), false));
+    let o = conclude_("INGROUPTRANSFER", "Y1", 0, 429, "ERROR: proxy RATE_LIMITED - slow down\n", None, "", "RATE_LIMITED", Some(7));
     assert_eq!((text(&o, "code"), text(&o, "proxyCode"), get(&o, "retryAfter").as_f64()), ("PROXY_REFUSED".into(), "RATE_LIMITED".into(), Some(7.0)));
 }
