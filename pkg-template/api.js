@@ -17,7 +17,10 @@ const DEFAULT_TIMEOUT_MS = 15000;
 export const MAX_REPLY_BYTES = 256 * 1024;
 /** How many call IDs a client remembers as possibly moved (as the core's log). */
 const LOG_CAPACITY = 64;
-const FIELDS = ["stage", "source", "user", "pass", "agentUser", "callId", "ingroup", "phoneNumber", "status"];
+/** The request fields in the core's order (`Field::ALL`): the wasm reads a field by its letter, `a` + its place here (tests/pkg_codes.rs). */
+const FIELD_KEYS = ["source", "user", "pass", "agentUser", "stage", "callId", "ingroup", "phoneNumber", "status"];
+/** A field's letter in the request text (no prototype: `constructor` is no field). */
+const FIELD_LETTER = Object.assign(Object.create(null), Object.fromEntries(FIELD_KEYS.map((k, i) => [k, String.fromCharCode(97 + i)])));
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 // Headers a runtime sets itself or browsers silently drop (Fetch's forbidden
 // request headers), and Content-Type, which the client sets.
@@ -219,6 +222,8 @@ async function exchange(url, init, timeoutMs, signal) {
 
 const INGROUPTRANSFER = "INGROUPTRANSFER";
 const HANGUP = "HANGUP";
+/** A shorthand's stage as `callControl` takes it: its place in the core's `Stage::ALL` plus one; 0 for none. */
+const shorthand = (stage) => (stage === INGROUPTRANSFER ? 1 : stage === HANGUP ? 3 : 0);
 
 /**
  * @param {typeof import("./vicidial_xfer.js")} glue
@@ -257,8 +262,9 @@ export function makeApi(glue, isReady = () => true) {
 
   const callControl = (what, request, options, fixedStage, validateOnly, defaults) => {
     need(what);
+    const text = requestText(request, defaults);
     const version = versionOf(options);
-    return answer(glue.callControl(requestText(request, defaults), fixedStage ?? "", version ?? "", version !== undefined, validateOnly));
+    return answer(glue.callControl(version === undefined ? text : versionText(version) + text, shorthand(fixedStage), validateOnly));
   };
 
   const decode = (what, encoded, options, stage) => {
@@ -292,12 +298,12 @@ export function makeApi(glue, isReady = () => true) {
       this.#headers = checkedHeaders(options.headers);
       this.#serverVersion = versionOf(options);
       // Checked now when the wasm is loaded (else at the first call).
-      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl("", HANGUP, this.#serverVersion, true, true));
+      if (this.#serverVersion !== undefined && isReady()) answer(glue.callControl(versionText(this.#serverVersion), shorthand(HANGUP), true));
       const defaults = options.defaults ?? {};
       if (defaults === null || typeof defaults !== "object") throw new TypeError("defaults must be an object");
       this.#defaults = {};
       for (const key of Object.keys(defaults)) {
-        if (!FIELDS.includes(key) || key === "stage") throw new TypeError(`defaults has an unknown key ${JSON.stringify(key.slice(0, 64))} (allowed: ${FIELDS.filter((k) => k !== "stage").join(", ")})`);
+        if (!FIELD_KEYS.includes(key) || key === "stage") throw new TypeError(`defaults has an unknown key ${JSON.stringify(key.slice(0, 64))} (allowed: ${FIELD_KEYS.filter((k) => k !== "stage").join(", ")})`);
         this.#defaults[key] = defaults[key];
       }
     }
@@ -328,7 +334,8 @@ export function makeApi(glue, isReady = () => true) {
       need(what);
       const signal = checkedSignal(options);
       const version = this.#serverVersion;
-      const built = answer(glue.callControl(requestText(request, this.#defaults), fixedStage ?? "", version ?? "", version !== undefined, false));
+      const text = requestText(request, this.#defaults);
+      const built = answer(glue.callControl(version === undefined ? text : versionText(version) + text, shorthand(fixedStage), false));
       if (built.issues) {
         const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
         const stage = fixedStage ?? mergedFields(request).stage;
@@ -496,13 +503,14 @@ function mergedFields(request, defaults = {}) {
 }
 
 /**
- * The request as ONE text for the wasm (src/wasm/reader.rs): for each own
- * enumerable property, `length:key` then `=length:value` for a string or
- * `!` for anything else (reported as NOT_A_STRING, never converted; a
- * string with a lone surrogate too, as it has no UTF-8 form); lengths in
- * UTF-16 units. Nothing escaped, each property read once; null and
- * undefined are not given. `defaults` (the client's) come first unless the
- * request gives the key.
+ * The request as ONE text for the wasm (src/wasm/reader.rs), after the
+ * serverVersion when one is given (`versionText`): for each own enumerable
+ * property, its letter (a field) or `length:key` (anything else), then
+ * `=length:value` for a string or `!` for anything else (reported as
+ * NOT_A_STRING, never converted; a string with a lone surrogate too, as it
+ * has no UTF-8 form); lengths in UTF-16 units. Nothing escaped, each
+ * property read once; null and undefined are not given. `defaults` (the
+ * client's) come first unless the request gives the key.
  */
 function requestText(request, defaults) {
   if (request === null || typeof request !== "object") throw new TypeError("the request must be an object");
@@ -511,10 +519,13 @@ function requestText(request, defaults) {
   for (const key of Object.keys(given)) {
     const value = given[key];
     if (value === undefined || value === null) continue;
-    out += typeof value === "string" && wellFormed(value) ? `${key.length}:${key}=${value.length}:${value}` : `${key.length}:${key}!`;
+    out += (FIELD_LETTER[key] ?? `${key.length}:${key}`) + (typeof value === "string" && wellFormed(value) ? `=${value.length}:${value}` : "!");
   }
   return out;
 }
+
+/** A serverVersion at the head of the request text: `!length:version`. */
+const versionText = (version) => `!${version.length}:${version}`;
 
 /** Whether `s` has no lone surrogate (`isWellFormed` where the runtime has it). */
 const wellFormed = typeof "".isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !/\p{Cs}/u.test(s);

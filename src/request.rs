@@ -272,7 +272,7 @@ impl CallControlRequest {
     /// phone_number, status`; absent parameters are left out; a `+` is sent
     /// as `%2B` (a raw `+` decodes to a space, which the server deletes).
     pub fn encode(&self) -> String {
-        self.encoded().text
+        String::from(self.encoded().body())
     }
 
     /// The same encoding with the password replaced by [`MASK`], for
@@ -290,17 +290,23 @@ impl CallControlRequest {
 /// masked preview is the same text with that range replaced, so one
 /// encoding serves both.
 pub(crate) struct Encoded {
-    pub(crate) text: String,
+    /// Every parameter after a `&`, the first one too: [`body`](Self::body) is the rest.
+    text: String,
     pass: Option<core::ops::Range<usize>>,
 }
 
 impl Encoded {
-    /// The text before the password's value, the mask (when there is a
-    /// password) and the text after it.
+    /// The encoded request.
+    pub(crate) fn body(&self) -> &str {
+        self.text.get(1..).unwrap_or("")
+    }
+
+    /// The body before the password's value, the mask (when there is a
+    /// password) and the body after it.
     pub(crate) fn masked_parts(&self) -> [&str; 3] {
         match &self.pass {
-            Some(p) => [self.text.get(..p.start).unwrap_or(""), MASK, self.text.get(p.end..).unwrap_or("")],
-            None => [&self.text, "", ""],
+            Some(p) => [self.text.get(1..p.start).unwrap_or(""), MASK, self.text.get(p.end..).unwrap_or("")],
+            None => [self.body(), "", ""],
         }
     }
 
@@ -317,31 +323,33 @@ fn encode_values(stage: Stage, values: &[Option<&str>; Field::COUNT]) -> Encoded
     for field in Field::ALL {
         let value = match field {
             Field::Stage => {
-                put(&mut text, "function", FUNCTION);
+                put(&mut text, "&function=", FUNCTION);
                 Some(stage.wire())
             }
             f => values[f as usize],
         };
         if let Some(v) = value {
             let before = text.len();
-            put(&mut text, field.param(), v);
+            put(&mut text, AMP_PARAMS[field as usize], v);
             if field == Field::Pass {
-                // After the `&` (when something came before) and `pass=`.
-                pass = Some(before + usize::from(before > 0) + "pass=".len()..text.len());
+                pass = Some(before + "&pass=".len()..text.len());
             }
         }
     }
     Encoded { text, pass }
 }
 
+/// `&` + [`Field::param`] + `=` for each field, by `Field as usize`: one
+/// append per parameter name, not three (at opt-level "z" each is a
+/// call). The test `amp_params_are_the_params` checks the words.
+const AMP_PARAMS: [&str; Field::COUNT] =
+    ["&source=", "&user=", "&pass=", "&agent_user=", "&stage=", "&value=", "&ingroup_choices=", "&phone_number=", "&status="];
+
+/// Appends `amp_key` (`&name=`) and `value`, encoded.
 // `push_str`, not `push(char)`: at opt-level "z" the latter calls the UTF-8 encoder.
 #[allow(clippy::single_char_add_str)]
-fn put(out: &mut String, key: &str, value: &str) {
-    if !out.is_empty() {
-        out.push_str("&");
-    }
-    out.push_str(key);
-    out.push_str("=");
+fn put(out: &mut String, amp_key: &str, value: &str) {
+    out.push_str(amp_key);
     // application/x-www-form-urlencoded as form_urlencoded::byte_serialize
     // writes it (the test `put_encodes_as_form_urlencoded` compares every
     // byte): A-Z a-z 0-9 - _ . * as they are, space as +, every other byte
@@ -509,13 +517,17 @@ mod put_tests {
         values.push(String::from_utf8_lossy(&every_byte).into_owned());
         for value in values {
             let mut out = String::from("k=v");
-            put(&mut out, "key", &value);
+            put(&mut out, "&key=", &value);
             let want: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
             assert_eq!(out, alloc::format!("k=v&key={want}"), "{value:?}");
         }
-        let mut first = String::new();
-        put(&mut first, "a", "b c");
-        assert_eq!(first, "a=b+c");
+    }
+
+    #[test]
+    fn amp_params_are_the_params() {
+        for field in crate::Field::ALL {
+            assert_eq!(super::AMP_PARAMS[field as usize], alloc::format!("&{}=", field.param()));
+        }
     }
 }
 
@@ -546,7 +558,7 @@ mod encode_tests {
                                 if let Ok(req) = draft.validate(target) {
                                     valid += 1;
                                     let e = draft.encode_valid();
-                                    assert_eq!(e.text, req.encode(), "{draft:?}");
+                                    assert_eq!(e.body(), req.encode(), "{draft:?}");
                                     assert_eq!(e.masked_parts().concat(), req.encode_masked(), "{draft:?}");
                                 }
                             }

@@ -11,7 +11,7 @@ use vicidial_xfer::decode::DecodeErrorKind;
 use vicidial_xfer::fields::FieldErrorKind;
 use vicidial_xfer::reply::{AuthReason, Died, Reply};
 use vicidial_xfer::version::VersionError;
-use vicidial_xfer::wasm::{BINDING_ISSUE_CODES, CLIENT_OUTCOME_CODES, RECORD_KEYS};
+use vicidial_xfer::wasm::{BINDING_ISSUE_CODES, CLIENT_OUTCOME_CODES, FIELD_KEYS, RECORD_KEYS};
 use vicidial_xfer::Stage;
 
 /// The string literals of `export type NAME = ...;` in the .d.ts (not those of unions it names).
@@ -103,19 +103,27 @@ fn index_d_ts_lists_exactly_the_codes_of_the_core() {
     assert_eq!(union(&dts, "Field"), keys, "Field (the JS keys are serde's camelCase)");
 }
 
-/// api.js reads a parsed reply's keys by their letter: its list must be the core's, in order.
+/// The string literals of api.js's `const NAME = [...]`.
+fn js_list(js: &str, name: &str) -> Vec<String> {
+    let start = js.find(&format!("const {name} = [")).unwrap_or_else(|| panic!("api.js has no {name}"));
+    let list = &js[start..start + js[start..].find("];").unwrap()];
+    list.split('"').skip(1).step_by(2).map(String::from).collect()
+}
+
+/// api.js names request fields and a parsed reply's keys by letters: its
+/// lists must be the core's, in order.
 #[test]
-fn api_js_reads_record_keys_in_the_cores_order() {
+fn api_js_letters_are_the_cores_fields_and_record_keys_in_order() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("pkg-template").join("api.js");
     let Ok(js) = std::fs::read_to_string(&path) else {
         assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "{} is missing", path.display());
         eprintln!("skipped: {} is not here (a packaged crate)", path.display());
         return;
     };
-    let start = js.find("const RECORD_KEYS = [").expect("api.js has RECORD_KEYS");
-    let list = &js[start..start + js[start..].find("];").unwrap()];
-    let keys: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
-    assert_eq!(keys, RECORD_KEYS);
+    assert_eq!(js_list(&js, "RECORD_KEYS"), RECORD_KEYS);
+    let fields: Vec<String> = vicidial_xfer::Field::ALL.iter().map(serde_word).collect();
+    assert_eq!(FIELD_KEYS.to_vec(), fields, "the core's JS keys are serde's camelCase words");
+    assert_eq!(js_list(&js, "FIELD_KEYS"), fields);
 }
 
 #[test]

@@ -80,25 +80,28 @@ fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) 
 }
 
 /// `validateCallControl` / `buildCallControl` and their shorthands.
-/// `request`: the request as the wrapper's text (counted entries: api.js
-/// `requestText`, read by the private `reader` module); `fixed_stage`: the
-/// stage a shorthand sets (then a `stage` key is refused), `""` for none. Returns nothing
-/// for a valid request when `validate_only` (no text to make and decode:
-/// the wrapper answers `[]`); else, as JSON, the issues or `{ issues }`, or
-/// `{ versionError }` for an unusable `server_version`; a built request as
-/// three lines, not JSON: `B` stage, body, preview (the private `built`).
+/// `request`: the wrapper's text (api.js `requestText`, read by the private
+/// `reader` module): the `serverVersion` when given, then the request's
+/// counted entries. `shorthand`: the stage a shorthand sets (then a `stage`
+/// key is refused) as its place in [`Stage::ALL`] plus one, 0 for none.
+/// Returns nothing for a valid request when `validate_only` (no text to
+/// make and decode: the wrapper answers `[]`); else, as JSON, the issues or
+/// `{ issues }`, or `{ versionError }` for an unusable version; a built
+/// request as three lines, not JSON: `B` stage, body, preview (the private
+/// `built`).
 #[wasm_bindgen(js_name = callControl)]
-pub fn call_control(request: &str, fixed_stage: &str, server_version: &str, has_version: bool, validate_only: bool) -> Option<String> {
-    let target = match target(has_version.then_some(server_version)) {
-        Ok(t) => t,
-        Err(e) => return Some(e),
-    };
-    let Some(fields) = read(request) else {
+pub fn call_control(request: &str, shorthand: u8, validate_only: bool) -> Option<String> {
+    let Some((version, fields)) = read(request) else {
         let mut issues = Array::new();
         issues.push(&binding_issue("input", "NOT_AN_OBJECT", "the request must be an object"));
         return Some(if validate_only { issues.end() } else { Json::object().raw("issues", &issues.end()).end() });
     };
-    let (issues, draft) = check(&fields, Some(fixed_stage).filter(|s| !s.is_empty()), target);
+    let target = match target(version) {
+        Ok(t) => t,
+        Err(e) => return Some(e),
+    };
+    let fixed_stage = Stage::ALL.get(usize::from(shorthand).wrapping_sub(1)).map(|s| s.wire());
+    let (issues, draft) = check(&fields, fixed_stage, target);
     match (issues.is_empty(), validate_only) {
         (true, true) => None,
         (true, false) => Some(built(&draft)),
@@ -117,8 +120,8 @@ fn built(draft: &CallControlDraft) -> String {
     let encoded = draft.encode_valid();
     let stage = draft.stage().unwrap_or(Stage::IngroupTransfer).wire();
     let [before, mask, after] = encoded.masked_parts();
-    let mut out = String::with_capacity(stage.len() + 2 * encoded.text.len() + mask.len() + 3);
-    for part in ["B", stage, "\n", &encoded.text, "\n", before, mask, after] {
+    let mut out = String::with_capacity(stage.len() + 2 * encoded.body().len() + mask.len() + 3);
+    for part in ["B", stage, "\n", encoded.body(), "\n", before, mask, after] {
         out.push_str(part);
     }
     out

@@ -13,20 +13,9 @@ use crate::reply::{AuthReason, Reply};
 use crate::request::CallControlRequest;
 use crate::version::ServerVersion;
 
-/// The JavaScript key of each field (the core names only wire parameters
-/// and labels; serde's camelCase gives the same words).
+/// The JavaScript key of a field ([`FIELD_KEYS`](super::FIELD_KEYS)).
 pub(crate) const fn js_key(field: Field) -> &'static str {
-    match field {
-        Field::Stage => "stage",
-        Field::Source => "source",
-        Field::User => "user",
-        Field::Pass => "pass",
-        Field::AgentUser => "agentUser",
-        Field::CallId => "callId",
-        Field::Ingroup => "ingroup",
-        Field::PhoneNumber => "phoneNumber",
-        Field::Status => "status",
-    }
+    super::FIELD_KEYS[field as usize]
 }
 
 fn version(v: ServerVersion) -> String {

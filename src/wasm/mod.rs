@@ -43,3 +43,9 @@ pub const RECORD_KEYS: [&str; 16] = [
     "message", "raw", "code", "agentUser", "callId", "ingroup", "phoneNumber", "user", "stage", "reason", "source", "function", "userGroup", "line",
     "cause", "excerpt",
 ];
+
+/// The JavaScript key of each request field, in [`Field::ALL`](crate::Field::ALL)
+/// order: the wrapper names a field by its letter, `a` + its place here
+/// (reader.rs). serde's camelCase gives the same words; api.js's
+/// `FIELD_KEYS` is the same list (tests/pkg_codes.rs).
+pub const FIELD_KEYS: [&str; 9] = ["source", "user", "pass", "agentUser", "stage", "callId", "ingroup", "phoneNumber", "status"];

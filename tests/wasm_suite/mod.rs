@@ -27,8 +27,9 @@ fn json(v: &JsValue) -> String {
 
 
 /// A request given as JSON, in the text the wrapper sends (api.js
-/// `requestText`): `length:key=length:value`, or `length:key!` for a value
-/// that is not a string; lengths in UTF-16 units.
+/// `requestText`): a field's letter (`a` + its place in `Field::ALL`) or
+/// `length:key`, then `=length:value`, or `!` for a value that is not a
+/// string; lengths in UTF-16 units.
 fn wire(json: &str) -> String {
     let obj: js_sys::Object = js_sys::JSON::parse(json).unwrap().into();
     let mut out = String::new();
@@ -38,7 +39,11 @@ fn wire(json: &str) -> String {
         if value.is_null() {
             continue;
         }
-        out += &format!("{}:{}", key.length(), String::from(&key));
+        let name = String::from(&key);
+        match vicidial_xfer::wasm::FIELD_KEYS.iter().position(|k| *k == name) {
+            Some(i) => out.push(char::from(b'a' + i as u8)),
+            None => out += &format!("{}:{name}", key.length()),
+        }
         match value.dyn_ref::<js_sys::JsString>() {
             Some(v) => out += &format!("={}:{}", v.length(), String::from(v)),
             None => out += "!",
@@ -47,22 +52,24 @@ fn wire(json: &str) -> String {
     out
 }
 
-/// `callControl` as api.js calls it (a version as text and a flag); a valid request, validated only, answers nothing: `[]`.
-fn call_control_(req: &str, fixed_stage: &str, version: Option<&str>, validate_only: bool) -> Option<String> {
-    call_control(&wire(req), fixed_stage, version.unwrap_or(""), version.is_some(), validate_only)
+/// `callControl` as api.js calls it: the version (`!length:version`) ahead of the request's text, a
+/// shorthand's stage as its place in `Stage::ALL` plus one. A valid request, validated only, answers nothing: `[]`.
+fn call_control_(req: &str, shorthand: u8, version: Option<&str>, validate_only: bool) -> Option<String> {
+    let version = version.map(|v| format!("!{}:{v}", v.encode_utf16().count())).unwrap_or_default();
+    call_control(&(version + &wire(req)), shorthand, validate_only)
 }
 
 fn validate_req(req: &str) -> JsValue {
-    parsed(call_control_(req, "INGROUPTRANSFER", None, true).unwrap_or_else(|| "[]".into()))
+    parsed(call_control_(req, 1, None, true).unwrap_or_else(|| "[]".into()))
 }
 
 fn validated(req: &str, version: Option<&str>) -> JsValue {
-    parsed(call_control_(req, "", version, true).unwrap_or_else(|| "[]".into()))
+    parsed(call_control_(req, 0, version, true).unwrap_or_else(|| "[]".into()))
 }
 
 /// A built request comes back as `B` stage `\n` body `\n` preview (not JSON), anything else as JSON.
 fn build_req(req: &str, version: Option<&str>) -> JsValue {
-    let out = call_control_(req, "", version, false).expect("building always answers");
+    let out = call_control_(req, 0, version, false).expect("building always answers");
     let Some(built) = out.strip_prefix('B') else { return js_sys::JSON::parse(&out).unwrap() };
     let parts: Vec<&str> = built.split('\n').collect();
     let [stage, body, preview] = parts[..] else { panic!("not three lines: {out:?}") };
