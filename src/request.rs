@@ -9,6 +9,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::charset::CharSet;
 use crate::fields::{check, Field, FieldError, FieldErrorKind};
 use crate::stage::Stage;
 use crate::version::Target;
@@ -61,7 +62,7 @@ pub struct CallControlDraft<'a> {
 impl fmt::Debug for CallControlDraft<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("CallControlDraft");
-        for field in Field::ALL {
+        for &field in &Field::ALL {
             let v = self.get(field);
             d.field(field.param(), &if field == Field::Pass { v.map(|_| crate::redact::REDACTED) } else { v });
         }
@@ -122,7 +123,7 @@ impl<'a> CallControlDraft<'a> {
         let stage = self.stage();
         let credentials = self.user.is_some() || self.pass.is_some();
         let mut out = Vec::new();
-        for field in Field::ALL {
+        for &field in &Field::ALL {
             let problem = match (self.get(field), stage) {
                 (Some(_), Some(s)) if s.ignores(field) => {
                     let mut e = FieldError::new(field, FieldErrorKind::NotUsedByStage);
@@ -320,7 +321,7 @@ impl Encoded {
 fn encode_values(stage: Stage, values: &[Option<&str>; Field::COUNT]) -> Encoded {
     let mut text = String::with_capacity(160);
     let mut pass = None;
-    for field in Field::ALL {
+    for &field in &Field::ALL {
         let value = match field {
             Field::Stage => {
                 put(&mut text, "&function=", FUNCTION);
@@ -356,14 +357,13 @@ fn put(out: &mut String, amp_key: &str, value: &str) {
     // %XX. By hand: the crate's 768-byte table of "%00".."%FF" cost the wasm
     // module 0.4 KB gzip.
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let plain = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*');
     // Validated values are mostly letters and digits: copied at once.
-    if value.bytes().all(plain) {
+    if CharSet::FORM_PLAIN.first_outside(value.as_bytes()).is_none() {
         out.push_str(value);
         return;
     }
     for b in value.bytes() {
-        if plain(b) {
+        if CharSet::FORM_PLAIN.contains(b) {
             out.push(char::from(b));
         } else if b == b' ' {
             out.push_str("+");

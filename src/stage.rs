@@ -16,6 +16,8 @@
 //! answers `no active call found`.
 
 use core::fmt;
+#[cfg(test)]
+use alloc::string::String;
 
 use crate::fields::Field;
 
@@ -101,7 +103,15 @@ impl Stage {
 
     /// The stage named exactly `word`.
     pub fn from_wire(word: &str) -> Option<Stage> {
-        Stage::ALL.into_iter().find(|s| s.wire() == word)
+        // By length first: one comparison of bytes at most (the test
+        // `from_wire_reads_every_wire_word_and_nothing_else` pins it to STAGES).
+        let stage = match word.len() {
+            15 => Stage::IngroupTransfer,
+            17 => Stage::ExtensionTransfer,
+            6 => Stage::Hangup,
+            _ => return None,
+        };
+        (stage.wire() == word).then_some(stage)
     }
 
     /// Whether this stage moves the call (either transfer) rather than
@@ -112,17 +122,71 @@ impl Stage {
 
     /// Whether `field` is required by this stage.
     pub fn requires(self, field: Field) -> bool {
-        self.spec().required.contains(&field)
+        FIELD_SETS[self as usize].0 & bit(field) != 0
     }
 
     /// Whether this stage does not read `field`.
     pub fn ignores(self, field: Field) -> bool {
-        self.spec().unused.contains(&field)
+        FIELD_SETS[self as usize].1 & bit(field) != 0
     }
 }
+
+const fn bit(field: Field) -> u16 {
+    1 << field as u16
+}
+
+const fn set_of(fields: &[Field]) -> u16 {
+    let mut set = 0;
+    let mut i = 0;
+    while i < fields.len() {
+        set |= bit(fields[i]);
+        i += 1;
+    }
+    set
+}
+
+/// Each stage's `required` and `unused` fields of [`STAGES`] as bit sets
+/// (bit `Field as usize`), made from the table when compiling: a test
+/// per field and stage is one AND, not a search of a slice.
+const FIELD_SETS: [(u16, u16); 3] = {
+    let mut sets = [(0, 0); 3];
+    let mut i = 0;
+    while i < STAGES.len() {
+        sets[i] = (set_of(STAGES[i].required), set_of(STAGES[i].unused));
+        i += 1;
+    }
+    sets
+};
 
 impl fmt::Display for Stage {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.wire())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn from_wire_reads_every_wire_word_and_nothing_else() {
+        for stage in Stage::ALL {
+            let word = stage.wire();
+            assert_eq!(Stage::from_wire(word), Some(stage));
+            for other in [word.to_lowercase(), alloc::format!("{word} "), alloc::format!(" {word}"), String::from(&word[1..]), word.replace('N', "M")] {
+                assert_eq!(Stage::from_wire(&other), None, "{other:?}");
+            }
+        }
+        assert_eq!(Stage::from_wire(""), None);
+    }
+
+    #[test]
+    fn the_field_sets_are_the_tables_lists() {
+        for stage in Stage::ALL {
+            for field in Field::ALL {
+                assert_eq!(stage.requires(field), stage.spec().required.contains(&field), "{stage:?} {field:?}");
+                assert_eq!(stage.ignores(field), stage.spec().unused.contains(&field), "{stage:?} {field:?}");
+            }
+        }
     }
 }

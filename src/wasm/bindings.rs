@@ -66,7 +66,7 @@ fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) 
             issues.push(&binding_issue("stage", "STAGE_NOT_VALID", &message));
         }
     }
-    for f in Field::ALL {
+    for &f in &Field::ALL {
         if !(fields.is_string_or_absent(f) || fixed_stage.is_some() && f == Field::Stage) {
             issues.push(&not_a_string(f));
         }
