@@ -80,7 +80,7 @@ impl<'a> CallControlDraft<'a> {
         d
     }
 
-    fn slot(&mut self, field: Field) -> &mut Option<&'a str> {
+    pub(crate) fn slot(&mut self, field: Field) -> &mut Option<&'a str> {
         match field {
             Field::Stage => &mut self.stage,
             Field::Source => &mut self.source,

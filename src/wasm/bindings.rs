@@ -71,7 +71,10 @@ fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) 
             issues.push(&not_a_string(f));
         }
     }
-    let draft = CallControlDraft::from_fn(|f| if f == Field::Stage { fixed_stage.or(fields.get(f)) } else { fields.get(f) });
+    let mut draft = fields.draft;
+    if fixed_stage.is_some() {
+        draft.stage = fixed_stage;
+    }
     // One validation: its problems, less those of fields given as non-strings (reported above).
     for p in draft.problems(target).iter().filter(|p| fields.is_string_or_absent(p.field)) {
         issues.push(&field_issue(p));

@@ -28,12 +28,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::fields::Field;
+use crate::request::CallControlDraft;
 
 /// The fields of one request, by JS key.
 #[derive(Default)]
 pub(crate) struct Fields<'a> {
-    /// In [`Field::ALL`] order, borrowed from the request text.
-    values: [Option<&'a str>; Field::COUNT],
+    /// The string values, borrowed from the request text.
+    pub(crate) draft: CallControlDraft<'a>,
     /// Bit i: the field `Field::ALL[i]` held something other than a string.
     pub(crate) not_strings: u16,
     /// Keys that are not request fields (cut to 64 characters), in order.
@@ -48,7 +49,7 @@ fn index(field: Field) -> usize {
 
 impl<'a> Fields<'a> {
     pub(crate) fn get(&self, field: Field) -> Option<&'a str> {
-        self.values[index(field)]
+        self.draft.get(field)
     }
 
     pub(crate) fn is_string_or_absent(&self, field: Field) -> bool {
@@ -120,7 +121,7 @@ pub(crate) fn read(text: &str) -> Option<(Option<&str>, Fields<'_>)> {
             _ => return None,
         };
         match (field, value) {
-            (Some(f), Some(v)) => fields.values[index(f)] = Some(v),
+            (Some(f), Some(v)) => *fields.draft.slot(f) = Some(v),
             (Some(f), None) => fields.not_strings |= 1 << index(f),
             (None, _) => fields.unknown.push(key.chars().take(64).collect()),
         }
