@@ -13,6 +13,8 @@
 // one string: JSON, or a built request's three lines (`answer`).
 
 const DEFAULT_TIMEOUT_MS = 15000;
+/** What stands for the password in a built request's preview: the core's `MASK` (tests/pkg_codes.rs). */
+const MASK = "********";
 /** Replies are read up to this many bytes, as the proxy does; a longer one is REPLY_TOO_LARGE. */
 export const MAX_REPLY_BYTES = 256 * 1024;
 /** How many call IDs a client remembers as possibly moved (as the core's log). */
@@ -240,7 +242,8 @@ export function makeApi(glue, isReady = () => true) {
 
   /**
    * The wasm's answer: nothing (a valid request, validated only), a built
-   * request (`B` stage, body, preview on three lines: src/wasm/bindings.rs
+   * request (`B` stage, where the password lies in the body as
+   * `start:end`, and the body, on three lines: src/wasm/bindings.rs
    * `built`) or JSON. Throws for an unusable serverVersion.
    */
   const answer = (text) => {
@@ -248,8 +251,13 @@ export function makeApi(glue, isReady = () => true) {
     if (text.charCodeAt(0) === 66 /* B */) {
       const a = text.indexOf("\n");
       const b = text.indexOf("\n", a + 1);
-      const body = text.slice(a + 1, b);
-      return { stage: text.slice(1, a), query: body, body, preview: text.slice(b + 1) };
+      const body = text.slice(b + 1);
+      let preview = body;
+      if (b > a + 1) {
+        const colon = text.indexOf(":", a + 1);
+        preview = body.slice(0, Number(text.slice(a + 1, colon))) + MASK + body.slice(Number(text.slice(colon + 1, b)));
+      }
+      return { stage: text.slice(1, a), query: body, body, preview };
     }
     const v = JSON.parse(text);
     if (v && v.versionError) {
@@ -452,8 +460,9 @@ export function makeApi(glue, isReady = () => true) {
     decodeTransfer: (encoded, options) => decode("decodeTransfer", encoded, options, INGROUPTRANSFER),
     parseReply(body, options) {
       need("parseReply");
+      const text = textOf(body);
       const secret = secretOf(options);
-      return record(glue.parse(textOf(body), secret ?? "", secret !== undefined));
+      return record(secret === undefined ? glue.parse(text, false) : glue.parse(secretAhead(secret, text), true));
     },
     redactReply(body, options) {
       need("redactReply");
@@ -523,6 +532,9 @@ function requestText(request, defaults) {
   }
   return out;
 }
+
+/** A reply body after its secret, as the wasm's `parse` takes them: `length:secret` then the body. */
+const secretAhead = (secret, body) => `${secret.length}:${secret}${body}`;
 
 /** A serverVersion at the head of the request text: `!length:version`. */
 const versionText = (version) => `!${version.length}:${version}`;

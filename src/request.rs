@@ -302,6 +302,12 @@ impl Encoded {
         self.text.get(1..).unwrap_or("")
     }
 
+    /// Where the password's value lies in [`body`](Self::body).
+    #[cfg(any(feature = "wasm", test))]
+    pub(crate) fn pass_in_body(&self) -> Option<(usize, usize)> {
+        self.pass.as_ref().map(|p| (p.start - 1, p.end - 1))
+    }
+
     /// The body before the password's value, the mask (when there is a
     /// password) and the body after it.
     pub(crate) fn masked_parts(&self) -> [&str; 3] {
@@ -560,6 +566,10 @@ mod encode_tests {
                                     let e = draft.encode_valid();
                                     assert_eq!(e.body(), req.encode(), "{draft:?}");
                                     assert_eq!(e.masked_parts().concat(), req.encode_masked(), "{draft:?}");
+                                    if let Some((start, end)) = e.pass_in_body() {
+                                        assert_eq!(&e.body()[start..end], &req.encode()[start..end]);
+                                        assert!(e.body()[..start].ends_with("pass=") && draft.pass.is_some());
+                                    }
                                 }
                             }
                         }

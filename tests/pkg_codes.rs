@@ -111,7 +111,7 @@ fn js_list(js: &str, name: &str) -> Vec<String> {
 }
 
 /// api.js names request fields and a parsed reply's keys by letters: its
-/// lists must be the core's, in order.
+/// lists must be the core's, in order; it masks a preview's password with the core's MASK.
 #[test]
 fn api_js_letters_are_the_cores_fields_and_record_keys_in_order() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("pkg-template").join("api.js");
@@ -121,6 +121,7 @@ fn api_js_letters_are_the_cores_fields_and_record_keys_in_order() {
         return;
     };
     assert_eq!(js_list(&js, "RECORD_KEYS"), RECORD_KEYS);
+    assert!(js.contains(&format!("const MASK = \"{}\";", vicidial_xfer::request::MASK)), "api.js's MASK is the core's");
     let fields: Vec<String> = vicidial_xfer::Field::ALL.iter().map(serde_word).collect();
     assert_eq!(FIELD_KEYS.to_vec(), fields, "the core's JS keys are serde's camelCase words");
     assert_eq!(js_list(&js, "FIELD_KEYS"), fields);

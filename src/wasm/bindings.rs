@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{binding_issue, decode_issues, field_issue, js_key, outcome_json, reply_fields, request_json, Key};
 use super::json::{Array, Json};
-use super::reader::{read, Fields};
+use super::reader::{counted, read, Fields};
 use crate::client::{NotSent, Outcome, Response, TransferLog, Transport};
 use crate::decode::{decode_call_control, decode_transfer, DecodeError, DecodeErrorKind, Param};
 use crate::fields::Field;
@@ -114,19 +114,30 @@ pub fn call_control(request: &str, shorthand: u8, validate_only: bool) -> Option
 }
 
 /// A valid draft's request, not as JSON (whose first character is `{` or
-/// `[`): `B` stage `\n` body `\n` preview, encoded once (the preview is the
-/// body with the password's value masked). Nothing to escape or parse
+/// `[`): `B` stage `\n` where the password's value lies in the body
+/// (`start:end`, empty without one) `\n` body. The wrapper (api.js
+/// `answer`) makes `{ stage, query, body, preview }` of it (query = body;
+/// the preview is the body with that range replaced by the core's `MASK`,
+/// which api.js holds too: tests/pkg_codes.rs). Nothing to escape or parse
 /// (measured: a third of `buildCallControl` went to writing and reading
-/// that JSON): percent-encoded text holds no newline. The wrapper (api.js
-/// `answer`) splits it into `{ stage, query, body, preview }` (query = body).
+/// that JSON), and the body crosses once: percent-encoded text holds no
+/// newline, and its offsets are JavaScript's (ASCII).
+// `push_str`, not `push(char)`: at opt-level "z" the latter calls the UTF-8 encoder.
+#[allow(clippy::single_char_add_str)]
 fn built(draft: &CallControlDraft) -> String {
     let encoded = draft.encode_valid();
     let stage = draft.stage().unwrap_or(Stage::IngroupTransfer).wire();
-    let [before, mask, after] = encoded.masked_parts();
-    let mut out = String::with_capacity(stage.len() + 2 * encoded.body().len() + mask.len() + 3);
-    for part in ["B", stage, "\n", encoded.body(), "\n", before, mask, after] {
-        out.push_str(part);
+    let mut out = String::with_capacity(stage.len() + encoded.body().len() + 16);
+    out.push_str("B");
+    out.push_str(stage);
+    out.push_str("\n");
+    if let Some((start, end)) = encoded.pass_in_body() {
+        crate::text::push_decimal(&mut out, start);
+        out.push_str(":");
+        crate::text::push_decimal(&mut out, end);
     }
+    out.push_str("\n");
+    out.push_str(encoded.body());
     out
 }
 
@@ -165,9 +176,19 @@ pub fn decode(encoded: &str, server_version: &str, has_version: bool, stage: &st
 /// wrapper a string-table lookup each). JSON (first character `{`) when a
 /// value holds a NUL itself (a reply of binary garbage): still every byte,
 /// never cut or changed.
+///
+/// `text`: the body, after the secret as `count:secret` (api.js
+/// `secretAhead`) when `has_secret`: one string to copy into wasm memory,
+/// not two.
 #[wasm_bindgen]
-pub fn parse(body: &str, secret: &str, has_secret: bool) -> String {
-    let secret = has_secret.then_some(secret);
+// `push_str`, not `push(char)`: at opt-level "z" the latter calls the UTF-8 encoder.
+#[allow(clippy::single_char_add_str)]
+pub fn parse(text: &str, has_secret: bool) -> String {
+    let (secret, body) = match has_secret.then(|| counted(text)) {
+        Some(Some((secret, body))) => (Some(secret), body),
+        Some(None) => (None, ""), // not the wrapper's text (a wrapper bug): an empty reply
+        None => (None, text),
+    };
     let reply = parse_reply_with_secret(body, secret);
     let (message, raw) = (reply.message(), redact(body, secret, MAX_EXCERPT));
     let fields = |put: &mut dyn FnMut(Key, &str)| {
@@ -180,7 +201,7 @@ pub fn parse(body: &str, secret: &str, has_secret: bool) -> String {
     let mut nul = false;
     fields(&mut |key, value| {
         nul |= crate::text::find_byte(value, 0).is_some();
-        out.push('\0');
+        out.push_str("\0");
         out.push_str(&KEY_LETTERS[key as usize..=key as usize]);
         out.push_str(value);
     });

@@ -335,7 +335,7 @@ mod tests {
     fn parsed_replies_are_the_serde_reply_plus_ok_message_raw() {
         let with_nul = ["ERROR: stage is not valid - a\0b\n", "SUCCESS: ra_call_control transfer - 1028|Y1|\n\0"];
         for body in REPLIES.iter().chain(&with_nul) {
-            let out = super::super::parse(body, "Pw9", true);
+            let out = super::super::parse(&alloc::format!("3:Pw9{body}"), true);
             assert_eq!(out.starts_with('{'), body.contains('\0'), "JSON exactly when a value holds a NUL: {out:?}");
             let mine = record(&out);
             let mut theirs = serde_json::to_value(parse_reply_with_secret(body, Some("Pw9"))).unwrap();

@@ -60,7 +60,7 @@ impl<'a> Fields<'a> {
 /// `count ":"` then that many UTF-16 units of `s`: (the text, the rest).
 /// One pass over the digits (at opt-level "z" each helper is a call: a
 /// `split_once` and two iterator passes made reading a field 47 ns).
-fn counted(s: &str) -> Option<(&str, &str)> {
+pub(crate) fn counted(s: &str) -> Option<(&str, &str)> {
     let bytes = s.as_bytes();
     let mut units = 0usize;
     let mut at = 0;

@@ -67,12 +67,18 @@ fn validated(req: &str, version: Option<&str>) -> JsValue {
     parsed(call_control_(req, 0, version, true).unwrap_or_else(|| "[]".into()))
 }
 
-/// A built request comes back as `B` stage `\n` body `\n` preview (not JSON), anything else as JSON.
+/// A built request comes back as `B` stage `\n` the password's range in the body (`start:end`) `\n` body
+/// (not JSON; the preview is the body with that range masked, as api.js makes it), anything else as JSON.
 fn build_req(req: &str, version: Option<&str>) -> JsValue {
     let out = call_control_(req, 0, version, false).expect("building always answers");
     let Some(built) = out.strip_prefix('B') else { return js_sys::JSON::parse(&out).unwrap() };
     let parts: Vec<&str> = built.split('\n').collect();
-    let [stage, body, preview] = parts[..] else { panic!("not three lines: {out:?}") };
+    let [stage, range, body] = parts[..] else { panic!("not three lines: {out:?}") };
+    let preview = match range.split_once(':') {
+        Some((start, end)) => format!("{}{}{}", &body[..start.parse().unwrap()], vicidial_xfer::request::MASK, &body[end.parse().unwrap()..]),
+        None => body.to_string(),
+    };
+    let preview = preview.as_str();
     let obj = js_sys::Object::new();
     for (k, v) in [("stage", stage), ("query", body), ("body", body), ("preview", preview)] {
         Reflect::set(&obj, &k.into(), &v.into()).unwrap();
@@ -84,9 +90,13 @@ fn parsed(json: String) -> JsValue {
     js_sys::JSON::parse(&json).unwrap()
 }
 
-/// `parseReply` as api.js reads its record: `R`, `1` or `0`, then NUL, a key's letter and the value, each.
+/// `parseReply` as api.js calls it (the secret as `count:secret` ahead of the body) and reads its
+/// record: `R`, `1` or `0`, then NUL, a key's letter and the value, each.
 fn parse_reply(body: &str, secret: Option<&str>) -> JsValue {
-    let out = parse(body, secret.unwrap_or(""), secret.is_some());
+    let out = match secret {
+        Some(s) => parse(&format!("{}:{s}{body}", s.encode_utf16().count()), true),
+        None => parse(body, false),
+    };
     let Some(rest) = out.strip_prefix('R') else { return parsed(out) };
     let obj = js_sys::Object::new();
     Reflect::set(&obj, &"ok".into(), &JsValue::from_bool(rest.starts_with('1'))).unwrap();
@@ -140,7 +150,7 @@ fn build_returns_stage_query_body_and_masked_preview() {
     let built = build_req(req, Some("2.14-82"));
     assert!(text(&built, "body").contains("pass=12%2B34"), "{}", json(&built));
     assert_eq!(text(&built, "stage"), "INGROUPTRANSFER");
-    assert!(!text(&built, "preview").contains("12"));
+    assert_eq!(text(&built, "preview"), text(&built, "body").replace("12%2B34", "********"));
 }
 
 #[wasm_bindgen_test]
