@@ -8,9 +8,12 @@
 // next.
 //
 // A request crosses into wasm as ONE text of counted entries built from its
-// own enumerable properties (`requestText`: values that are not strings
-// marked, reported as NOT_A_STRING, never converted); results come back as
-// one string: JSON, or a built request's three lines (`answer`).
+// own enumerable properties (`requestText`: fields by letter, values that
+// are not strings marked, reported as NOT_A_STRING, never converted), with
+// the serverVersion ahead of it; results come back as one string: JSON,
+// nothing for a valid request validated only, a built request's three
+// lines (`answer`), a parsed reply's record (`record`). Each of these
+// forms was measured against JSON on the hot path (bench/NOTES.md).
 
 const DEFAULT_TIMEOUT_MS = 15000;
 /** What stands for the password in a built request's preview: the core's `MASK` (tests/pkg_codes.rs). */
@@ -272,7 +275,7 @@ export function makeApi(glue, isReady = () => true) {
     need(what);
     const text = requestText(request, defaults);
     const version = versionOf(options);
-    return answer(glue.callControl(version === undefined ? text : versionText(version) + text, shorthand(fixedStage), validateOnly));
+    return answer(glue.callControl(versionText(version) + text, shorthand(fixedStage), validateOnly));
   };
 
   const decode = (what, encoded, options, stage) => {
@@ -343,7 +346,7 @@ export function makeApi(glue, isReady = () => true) {
       const signal = checkedSignal(options);
       const version = this.#serverVersion;
       const text = requestText(request, this.#defaults);
-      const built = answer(glue.callControl(version === undefined ? text : versionText(version) + text, shorthand(fixedStage), false));
+      const built = answer(glue.callControl(versionText(version) + text, shorthand(fixedStage), false));
       if (built.issues) {
         const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
         const stage = fixedStage ?? mergedFields(request).stage;
@@ -536,8 +539,8 @@ function requestText(request, defaults) {
 /** A reply body after its secret, as the wasm's `parse` takes them: `length:secret` then the body. */
 const secretAhead = (secret, body) => `${secret.length}:${secret}${body}`;
 
-/** A serverVersion at the head of the request text: `!length:version`. */
-const versionText = (version) => `!${version.length}:${version}`;
+/** A serverVersion at the head of the request text: `!length:version` ("" for none). */
+const versionText = (version) => (version === undefined ? "" : `!${version.length}:${version}`);
 
 /** Whether `s` has no lone surrogate (`isWellFormed` where the runtime has it). */
 const wellFormed = typeof "".isWellFormed === "function" ? (s) => s.isWellFormed() : (s) => !/\p{Cs}/u.test(s);

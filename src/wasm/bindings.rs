@@ -1,6 +1,7 @@
-//! The exports: a request crosses as ONE text of counted entries, by name
-//! (`reader`), results come back as text (JSON; a built request as three
-//! lines, a parsed reply as a record); options as plain arguments.
+//! The exports: a request crosses as ONE text of counted entries, fields
+//! by letter (`reader`), results come back as text (JSON; nothing for a
+//! valid request validated only, a built request as three lines, a parsed
+//! reply as a record); options as plain arguments or ahead of the text.
 //!
 //! An optional string crosses as a `&str` and a `has_*` flag, or as `""`
 //! where the empty string cannot be a value (a stage word, a proxy code,
@@ -90,8 +91,8 @@ fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) 
 /// Returns nothing for a valid request when `validate_only` (no text to
 /// make and decode: the wrapper answers `[]`); else, as JSON, the issues or
 /// `{ issues }`, or `{ versionError }` for an unusable version; a built
-/// request as three lines, not JSON: `B` stage, body, preview (the private
-/// `built`).
+/// request as three lines, not JSON: `B` stage, the password's range,
+/// body (the private `built`).
 #[wasm_bindgen(js_name = callControl)]
 pub fn call_control(request: &str, shorthand: u8, validate_only: bool) -> Option<String> {
     let Some((version, fields)) = read(request) else {
