@@ -84,9 +84,10 @@ fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) 
 }
 
 /// `validateCallControl` / `buildCallControl` and their shorthands.
-/// `request`: the wrapper's text (api.js `requestText`, read by the private
-/// `reader` module): the `serverVersion` when given, then the request's
-/// counted entries. `shorthand`: the stage a shorthand sets (then a `stage`
+/// `request`: the wrapper's text as UTF-8 bytes (api.js `requestBytes`
+/// writes it into one reused buffer: no JavaScript string to build and
+/// flatten; read by the private `reader` module): the request's counted
+/// entries, then the `serverVersion` when given. `shorthand`: the stage a shorthand sets (then a `stage`
 /// key is refused) as its place in [`Stage::ALL`] plus one, 0 for none.
 /// Returns nothing for a valid request when `validate_only` (no text to
 /// make and decode: the wrapper answers `[]`); else, as JSON, the issues or
@@ -94,8 +95,8 @@ fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) 
 /// request as three lines, not JSON: `B` stage, the password's range,
 /// body (the private `built`).
 #[wasm_bindgen(js_name = callControl)]
-pub fn call_control(request: &str, shorthand: u8, validate_only: bool) -> Option<String> {
-    let Some((version, fields)) = read(request) else {
+pub fn call_control(request: &[u8], shorthand: u8, validate_only: bool) -> Option<String> {
+    let Some((version, fields)) = core::str::from_utf8(request).ok().and_then(read) else {
         let mut issues = Array::new();
         issues.push(&binding_issue("input", "NOT_AN_OBJECT", "the request must be an object"));
         return Some(if validate_only { issues.end() } else { Json::object().raw("issues", &issues.end()).end() });

@@ -102,3 +102,28 @@ test("the wasm's bump allocator starts over after each call: memory stays flat",
   assert.equal(exports.memory.buffer.byteLength, after200, "memory grew between rounds: the allocator does not start over");
   assert.ok(after200 < 16 * 1024 * 1024, `memory ${after200}`);
 });
+
+test("requests cross as bytes exactly: any characters, long values, unknown keys, and a getter that calls the package meanwhile", async () => {
+  const api = await import(join(installed.dir, "node_modules", "vicidial-xfer", "node.js"));
+  const hangup = { stage: "HANGUP", agentUser: "1028", callId: "Y1" };
+  const issue = (request) => api.validateCallControl(request).map((i) => `${i.field}:${i.code}${i.position === undefined ? "" : `@${i.position}`}`);
+  // Non-ASCII after ASCII, astral characters (two UTF-16 units), lone surrogates (no UTF-8 form: not a string).
+  assert.deepEqual(issue({ ...hangup, agentUser: "ab\u00e9" }), ["agentUser:INVALID_CHARACTER@2"]);
+  assert.deepEqual(issue({ ...hangup, agentUser: "\u{1F600}", status: "A\u{1F600}" }), ["agentUser:INVALID_CHARACTER@0", "status:INVALID_CHARACTER@1"]);
+  assert.deepEqual(issue({ ...hangup, agentUser: "x\uD800", status: "\uDC00" }), ["agentUser:NOT_A_STRING", "status:NOT_A_STRING"]);
+  // Counts of one, two, three and four digits, and a buffer grown past its first size.
+  for (const n of [9, 10, 99, 100, 193, 194, 999, 1000, 5000]) {
+    const built = api.buildCallControl.bind(null, { stage: "EXTENSIONTRANSFER", agentUser: "1028", callId: "Y1", phoneNumber: "7".repeat(n) });
+    if (n <= 193) assert.equal(built().body.split("phone_number=")[1], "7".repeat(n), `${n}`);
+    else assert.throws(built, (e) => e.issues[0].code === "TOO_LONG", `${n}`);
+  }
+  assert.deepEqual(issue({ ...hangup, ["\u00e9".repeat(70)]: 1, "x\uD800": "y" }).map((s) => s.split(":")[1]), ["UNKNOWN_FIELD", "UNKNOWN_FIELD"]);
+  assert.equal(api.validateCallControl({ ...hangup, ["k".repeat(3000)]: "v" })[0].field, "k".repeat(64));
+  // Then small requests again, in the same buffer.
+  assert.deepEqual(api.validateCallControl(hangup), []);
+  // Every property is read before anything is written: a getter that uses the package does not disturb the outer request.
+  const sneaky = { stage: "HANGUP", agentUser: "1028", get callId() { api.validateCallControl({ stage: "INGROUPTRANSFER", agentUser: "9".repeat(500), callId: "Z".repeat(40), ingroup: "X" }); return "Y2"; } };
+  assert.deepEqual(api.buildCallControl(sneaky).body, "agent_user=1028&function=ra_call_control&stage=HANGUP&value=Y2");
+  const version = { get serverVersion() { api.validateCallControl({ stage: "HANGUP", agentUser: "7".repeat(300), callId: "Y9" }, {}); return "2.14-82"; } };
+  assert.deepEqual(api.validateCallControl({ ...hangup, agentUser: "ra_1028" }, version), []);
+});

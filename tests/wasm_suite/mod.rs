@@ -52,11 +52,11 @@ fn wire(json: &str) -> String {
     out
 }
 
-/// `callControl` as api.js calls it: the version (`!length:version`) ahead of the request's text, a
+/// `callControl` as api.js calls it: the request's text as bytes, the version (`!length:version`) after it, a
 /// shorthand's stage as its place in `Stage::ALL` plus one. A valid request, validated only, answers nothing: `[]`.
 fn call_control_(req: &str, shorthand: u8, version: Option<&str>, validate_only: bool) -> Option<String> {
     let version = version.map(|v| format!("!{}:{v}", v.encode_utf16().count())).unwrap_or_default();
-    call_control(&(version + &wire(req)), shorthand, validate_only)
+    call_control((wire(req) + &version).as_bytes(), shorthand, validate_only)
 }
 
 fn validate_req(req: &str) -> JsValue {
