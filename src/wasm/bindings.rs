@@ -87,8 +87,9 @@ fn check<'a>(fields: &Fields<'a>, fixed_stage: Option<&'a str>, target: Target) 
 /// `request`: the wrapper's text as UTF-8 bytes (api.js `requestBytes`
 /// writes it into one reused buffer: no JavaScript string to build and
 /// flatten; read by the private `reader` module): the request's counted
-/// entries, then the `serverVersion` when given. `shorthand`: the stage a shorthand sets (then a `stage`
-/// key is refused) as its place in [`Stage::ALL`] plus one, 0 for none.
+/// entries, then the `serverVersion` when given. `shorthand`: the stage a
+/// shorthand sets (then a `stage` key is refused) as its place in
+/// [`Stage::ALL`] plus one, 0 for none.
 /// Returns nothing for a valid request when `validate_only` (no text to
 /// make and decode: the wrapper answers `[]`); else, as JSON, the issues or
 /// `{ issues }`, or `{ versionError }` for an unusable version; a built

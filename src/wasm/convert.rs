@@ -120,7 +120,7 @@ impl Key {
 
 /// Gives `put` the reply's `code` and typed fields, in the order serde
 /// writes them (a `None` field left out). One list for both writers:
-/// [`reply_json`] and the record of `parseReply` (bindings.rs `record`).
+/// [`reply_json`] and the record of `parseReply` (bindings.rs `parse`).
 pub(crate) fn reply_fields(reply: &Reply, put: &mut dyn FnMut(Key, &str)) {
     put(Key::Code, reply.code());
     match reply {

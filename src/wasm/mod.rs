@@ -3,8 +3,8 @@
 //! - feature `wasm`: the wasm-bindgen exports behind the npm package
 //!   (`pkg-template/`), which validate, build, parse and conclude; the
 //!   package's JavaScript (`api.js`) does the fetch. A request crosses as
-//!   one text of counted entries, by name; results as one text each (JSON,
-//!   a built request's three lines, a parsed reply's record).
+//!   one text of counted entries, fields by letter; results as one text
+//!   each (JSON, a built request's three lines, a parsed reply's record).
 //! - feature `client`: [`client::FetchClient`], a Rust-side HTTP client
 //!   (gloo-net, the global `fetch`) for Rust/wasm web apps such as Leptos or
 //!   Yew dashboards, with the same outcome rules as the package's
