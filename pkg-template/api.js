@@ -8,9 +8,9 @@
 // next.
 //
 // A request crosses into wasm as ONE text of counted entries built from its
-// own enumerable properties (`readRequest`, `requestBytes`: fields by letter, values that
-// are not strings marked, reported as NOT_A_STRING, never converted), with
-// the serverVersion after it; results come back as one string: JSON,
+// own enumerable properties (`readRequest`, `requestBytes`: fields by
+// letter, values that are not strings marked, reported as NOT_A_STRING,
+// never converted), with the serverVersion after it; results come back as one string: JSON,
 // nothing for a valid request validated only, a built request's three
 // lines (`answer`), a parsed reply's record (`record`). Each of these
 // forms was measured against JSON on the hot path (bench/NOTES.md).
@@ -343,17 +343,18 @@ export function makeApi(glue, isReady = () => true) {
     async #send(what, request, options, fixedStage) {
       need(what);
       const signal = checkedSignal(options);
-      const built = answer(glue.callControl(requestBytes(readRequest(request, this.#defaults), this.#serverVersion), shorthand(fixedStage), false));
+      // Read once: what is sent, the secret to redact and the call ID to remember are the same values.
+      const fields = readRequest(request, this.#defaults);
+      const built = answer(glue.callControl(requestBytes(fields, this.#serverVersion), shorthand(fixedStage), false));
       if (built.issues) {
         const out = { ok: false, code: "INVALID_REQUEST", message: "Invalid request: nothing was sent (see issues)", outcomeUnknown: false, likelyAlreadyTransferred: false, likelyAlreadyEnded: false, replayed: false, issues: built.issues };
-        const stage = fixedStage ?? mergedFields(request).stage;
+        const stage = fixedStage ?? fieldOf(fields, "stage");
         if (["INGROUPTRANSFER", "EXTENSIONTRANSFER", "HANGUP"].includes(stage)) out.stage = stage;
         return out;
       }
       const stage = built.stage;
-      const fields = mergedFields(request, this.#defaults);
-      const secret = fields.pass;
-      const callId = fields.callId;
+      const secret = fieldOf(fields, "pass");
+      const callId = fieldOf(fields, "callId");
       const earlier = this.#acted.get(callId.toUpperCase());
       const conclude = (kind, status = 0, text = "", proxyError, retryAfter, replayed = false) =>
         JSON.parse(glue.conclude(stage, callId, kind, status, text, secret ?? "", secret !== undefined, earlier ?? "", proxyError ?? "", retryAfter, replayed));
@@ -500,17 +501,6 @@ function record(text) {
   return out;
 }
 
-/** The request's own enumerable properties over `defaults` (null and undefined mean "not given"). */
-function mergedFields(request, defaults = {}) {
-  if (request === null || typeof request !== "object") throw new TypeError("the request must be an object");
-  const out = { ...defaults };
-  for (const key of Object.keys(request)) {
-    const value = request[key];
-    if (value !== undefined && value !== null) out[key] = value;
-  }
-  return out;
-}
-
 /**
  * The request's own enumerable properties over `defaults` (the client's;
  * null and undefined mean "not given"), read once each: `[keys, values]`.
@@ -520,11 +510,24 @@ function mergedFields(request, defaults = {}) {
  */
 function readRequest(request, defaults) {
   if (request === null || typeof request !== "object") throw new TypeError("the request must be an object");
-  const given = defaults === undefined ? request : mergedFields(request, defaults);
+  let given = request;
+  if (defaults !== undefined) {
+    given = { ...defaults };
+    for (const key of Object.keys(request)) {
+      const value = request[key];
+      if (value !== undefined && value !== null) given[key] = value;
+    }
+  }
   const keys = Object.keys(given);
   const values = new Array(keys.length);
   for (let i = 0; i < keys.length; i++) values[i] = given[keys[i]];
   return [keys, values];
+}
+
+/** The value `readRequest` read for `key` (undefined when not given). */
+function fieldOf([keys, values], key) {
+  const i = keys.indexOf(key);
+  return i < 0 ? undefined : (values[i] ?? undefined);
 }
 
 /**
@@ -583,13 +586,11 @@ function room(at, extra) {
 function putCounted(s, at, wellFormedOnly) {
   const length = s.length;
   const buf = room(at, 3 * length + 12);
-  if (length >= 10) {
-    // The digits, most significant first.
-    let digits = 1;
-    for (let rest = length; rest >= 10; rest = Math.floor(rest / 10)) digits++;
-    for (let rest = length, i = at + digits - 1; i >= at; i--, rest = Math.floor(rest / 10)) buf[i] = 48 + (rest % 10);
-    at += digits;
-  } else buf[at++] = 48 + length;
+  if (length < 10) buf[at++] = 48 + length;
+  else {
+    const digits = String(length);
+    for (let i = 0; i < digits.length; i++) buf[at++] = digits.charCodeAt(i);
+  }
   buf[at++] = 58; // :
   for (let i = 0; i < length; i++) {
     const c = s.charCodeAt(i);
