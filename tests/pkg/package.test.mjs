@@ -127,3 +127,19 @@ test("requests cross as bytes exactly: any characters, long values, unknown keys
   const version = { get serverVersion() { api.validateCallControl({ stage: "HANGUP", agentUser: "7".repeat(300), callId: "Y9" }, {}); return "2.14-82"; } };
   assert.deepEqual(api.validateCallControl({ ...hangup, agentUser: "ra_1028" }, version), []);
 });
+
+test("TransferClient reads each request property once: what it sends, redacts and remembers is one value", async () => {
+  const api = await import(join(installed.dir, "node_modules", "vicidial-xfer", "node.js"));
+  const client = new api.TransferClient({ endpoint: "http://127.0.0.1:9/agc/api.php", defaults: { source: "crm" } });
+  const reads = { callId: 0, pass: 0 };
+  const request = {
+    agentUser: "1028",
+    ingroup: "SALESLINE",
+    user: "6666",
+    get callId() { reads.callId++; return `Y${reads.callId}`; },
+    get pass() { reads.pass++; return "Pw9Zx7Qk3"; },
+  };
+  const outcome = await client.transfer(request, { signal: AbortSignal.abort() });
+  assert.equal(outcome.code, "ABORTED");
+  assert.deepEqual(reads, { callId: 1, pass: 1 });
+});
