@@ -1,4 +1,5 @@
 // Node >= 20: the wasm is compiled synchronously on import; no init needed.
+// pkg/node.js is this file bundled with the glue and api.js (build.mjs).
 import * as glue from "./vicidial_xfer_node.js";
 import { makeApi } from "./api.js";
 

@@ -30,6 +30,7 @@ after(() => replay?.close());
 const MATRIX = [
   ["Node 20, import", "node20", ["run-esm.mjs"]],
   ["Node 20, require", "node20", ["run-cjs.cjs"]],
+  ["Node 20, import, without process.getBuiltinModule (as before 20.16)", "node20", ["--import", "./without-get-builtin-module.mjs", "run-esm.mjs"]],
   ["Node 22, import", "node22", ["run-esm.mjs"]],
   ["Node 22, require", "node22", ["run-cjs.cjs"]],
   ["Deno 2", "deno", ["run", "--allow-read", "--allow-net", "--allow-env", "run-esm.mjs"]],
@@ -61,7 +62,7 @@ test("the replay server saw credentials only in POST bodies", () => checkSeen(re
 test("the tarball holds exactly the whitelisted files", () => {
   assert.deepEqual(installed.files, [
     "LICENSE-APACHE", "LICENSE-MIT", "README.md", "api.cjs", "api.js", "index.d.ts", "index.js", "inline.js", "node.cjs", "node.js",
-    "package.json", "vicidial_xfer.js", "vicidial_xfer_bg.wasm", "vicidial_xfer_inline.js", "vicidial_xfer_node.cjs", "vicidial_xfer_node.js", "workerd.js",
+    "package.json", "vicidial_xfer.js", "vicidial_xfer_bg.wasm", "vicidial_xfer_inline.js", "vicidial_xfer_node.cjs", "workerd.js",
   ]);
 });
 

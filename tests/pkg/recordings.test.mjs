@@ -35,7 +35,9 @@ before(async () => {
   const { dir } = installPackage();
   const pkg = join(dir, "node_modules", "vicidial-xfer");
   api = await import(join(pkg, "node.js"));
-  glue = await import(join(pkg, "vicidial_xfer_node.js"));
+  // The glue's own `conclude` (the web glue, over the same .wasm).
+  glue = await import(join(pkg, "vicidial_xfer.js"));
+  glue.initSync({ module: readFileSync(join(pkg, "vicidial_xfer_bg.wasm")) });
 });
 
 test("ok exactly when the server queued the action, in every recorded api.php request", () => {
