@@ -66,8 +66,31 @@ const wasmOpt = join(root, "node_modules", "binaryen", "bin", "wasm-opt");
 // --zero-filled-memory: the module defines its memory (not imported), so it starts zeroed;
 // --low-memory-unused: nothing lives below 1024 (rustc links the 1 MiB stack first, data above it).
 // Together 0.1 KB gzip; --traps-never-happen (0.3 KB more) is not used: a trap must stay a trap.
+// NOT_INLINED: the functions marked `#[inline(never)]` in src/ to keep
+// what only unusual replies run out of a common reply's path. V8 compiles
+// a wasm function, whole, the first time it runs (about 40-55 us per KB
+// here), so a first parseReply of a plain SUCCESS or ERROR line should not
+// compile the code for PHP errors, redaction, JSON or non-ASCII white
+// space (bench/NOTES.md). wasm-opt inlines a function with one caller
+// whatever LLVM was told, unless `--no-inline` (before -Oz) names it; each
+// name must still exist, or a rename would quietly undo this.
+const NOT_INLINED = [
+  "vicidial_xfer::reply::unusual_reply",
+  "vicidial_xfer::reply::classify_success",
+  "vicidial_xfer::reply::classify_error",
+  "vicidial_xfer::reply::Reply::failure_message",
+  "vicidial_xfer::redact::redact_lines",
+  "vicidial_xfer::text::space_at_start",
+  "vicidial_xfer::text::space_at_end",
+  "vicidial_xfer::wasm::convert::failure_fields",
+  "vicidial_xfer::wasm::bindings::Parsed::json",
+];
+const names = functionNames(readFileSync(join(work, "web", "vicidial_xfer_bg.wasm")));
+for (const name of NOT_INLINED) {
+  if (!names.some((n) => n.startsWith(`${name}::h`))) throw new Error(`NOT_INLINED: no function ${name} in the module (renamed? update build.mjs)`);
+}
 run(process.execPath, [
-  wasmOpt, "-Oz", "--converge", "--zero-filled-memory", "--low-memory-unused", "--strip-producers", "--strip-target-features",
+  wasmOpt, ...NOT_INLINED.map((name) => `--no-inline=${name}::h*`), "-Oz", "--converge", "--zero-filled-memory", "--low-memory-unused", "--strip-producers", "--strip-target-features",
   join(work, "web", "vicidial_xfer_bg.wasm"), "-o", join(out, "vicidial_xfer_bg.wasm"),
 ]);
 
@@ -159,6 +182,45 @@ const manifest = JSON.parse(readFileSync(join(template, "package.json"), "utf8")
 manifest.version = version;
 manifest.repository = { type: "git", url: `git+${repository}.git` };
 writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
+
+/** The function names in the name section of `bytes` (a wasm module). */
+function functionNames(bytes) {
+  let at = 8;
+  const leb = () => {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      n |= (b & 127) << shift;
+      if (!(b & 128)) return n;
+    }
+  };
+  const text = () => {
+    const n = leb();
+    at += n;
+    return bytes.subarray(at - n, at).toString();
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const end = leb() + at;
+    if (id === 0 && text() === "name") {
+      while (at < end) {
+        const sub = bytes[at++];
+        const subEnd = leb() + at;
+        if (sub === 1) {
+          const out = [];
+          for (let i = leb(); i > 0; i--) {
+            leb();
+            out.push(text());
+          }
+          return out;
+        }
+        at = subEnd;
+      }
+    }
+    at = end;
+  }
+  throw new Error("the module has no function names (was it stripped?): NOT_INLINED cannot be checked");
+}
 
 /** `bytes` (a wasm module) with its target_features section less `drop`. */
 function withoutFeatures(bytes, drop) {

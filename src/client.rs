@@ -343,7 +343,7 @@ fn http_message(status: u16, rest: &str) -> String {
 /// The detail of a proxy line `ERROR: proxy CODE - detail`.
 fn proxy_reason(body: &str) -> String {
     // The first line (`trim` also drops the `\r` that `lines` would).
-    let line = crate::text::split(body, b'\n').next().unwrap_or("").trim();
+    let line = crate::text::trim(crate::text::split(body, b'\n').next().unwrap_or(""));
     let detail = match crate::text::find(line, " - ") {
         Some(at) if line.starts_with("ERROR: proxy ") => crate::text::tail(line, at + 3),
         _ => "",

@@ -107,5 +107,5 @@ pub(crate) fn match_line(line: &str) -> Option<Matched<'_>> {
 /// request values (any reply line but the auth error, which echoes the
 /// password).
 pub(crate) fn echoes_request_only(line: &str) -> bool {
-    match_line(line.trim()).is_some_and(|m| m.kind != Kind::Auth)
+    match_line(crate::text::trim(line)).is_some_and(|m| m.kind != Kind::Auth)
 }

@@ -266,23 +266,38 @@ pub fn parse_reply(body: &str) -> Reply {
 /// Typed fields echo the request's own validated values and are kept
 /// exactly (a password `1234` never rewrites a call ID `Y...01234`).
 pub fn parse_reply_with_secret(body: &str, secret: Option<&str>) -> Reply {
-    if body.trim().is_empty() {
+    if text::trim(body).is_empty() {
         return Reply::EmptyReply;
     }
-    let excerpt = |t: &str| redact(t.trim(), secret, MAX_EXCERPT);
     let found = find_reply_line(body);
     let fatal = text::find(body, "Fatal error");
+    match found {
+        // The common reply: an ERROR line, or a SUCCESS line with nothing
+        // but white space after it, and no fatal error before it.
+        Some((at, reply)) if fatal.is_none_or(|f| f >= at) && (!reply.is_success() || blank(text::tail(body, line_end(body, at)))) => reply,
+        found => unusual_reply(body, found, fatal, secret),
+    }
+}
+
+/// [`parse_reply_with_secret`] for every other body (PHP errors, text
+/// after a SUCCESS line, no reply line). A function of its own, never
+/// inlined (build.mjs `NOT_INLINED`): V8 compiles a wasm function whole
+/// the first time it runs, so the first parse of a common reply does not
+/// compile this.
+#[inline(never)]
+fn unusual_reply(body: &str, found: Option<(usize, Reply)>, fatal: Option<usize>, secret: Option<&str>) -> Reply {
+    let excerpt = |t: &str| redact(text::trim(t), secret, MAX_EXCERPT);
     match found {
         Some((at, _)) if fatal.is_some_and(|f| f < at) => {
             Reply::ServerError { excerpt: excerpt(text::tail(body, line_start(body, fatal.unwrap_or(0)))) }
         }
         Some((at, reply)) if reply.is_success() => {
-            let end = text::find_byte(text::tail(body, at), b'\n').map(|i| at + i + 1).unwrap_or(body.len());
+            let end = line_end(body, at);
             let after = text::tail(body, end);
             match died_after(after) {
                 None => reply,
                 Some(cause) => Reply::SuccessNotCompleted {
-                    line: field(text::head(text::tail(body, at), end - at).trim()),
+                    line: field(text::trim(text::head(text::tail(body, at), end - at))),
                     cause,
                     excerpt: excerpt(after),
                 },
@@ -292,12 +307,22 @@ pub fn parse_reply_with_secret(body: &str, secret: Option<&str>) -> Reply {
         None => match fatal {
             Some(f) => Reply::ServerError { excerpt: excerpt(text::tail(body, line_start(body, f))) },
             // (`trim` drops the `\r` that `lines` would.)
-            None => match text::split(body, b'\n').find(|l| match_line(l.trim()).is_some_and(|m| m.translated)) {
+            None => match text::split(body, b'\n').find(|l| match_line(text::trim(l)).is_some_and(|m| m.translated)) {
                 Some(line) => Reply::Translated { excerpt: excerpt(line) },
                 None => Reply::Unrecognized { excerpt: excerpt(body) },
             },
         },
     }
+}
+
+/// The offset just after the line that starts at `at` (its `\n` included).
+fn line_end(body: &str, at: usize) -> usize {
+    text::find_byte(text::tail(body, at), b'\n').map(|i| at + i + 1).unwrap_or(body.len())
+}
+
+/// Only ASCII white space (or nothing).
+fn blank(text: &str) -> bool {
+    text.bytes().all(|b| b.is_ascii_whitespace())
 }
 
 fn line_start(body: &str, at: usize) -> usize {
@@ -311,11 +336,11 @@ fn find_reply_line(body: &str) -> Option<(usize, Reply)> {
     for line in text::split(body, b'\n') {
         let at = offset;
         offset += line.len() + 1;
-        if let Some(reply) = classify_line(line.trim()) {
+        if let Some(reply) = classify_line(text::trim(line)) {
             return Some((at, reply));
         }
         if text::find_byte(line, b'<').is_some() && line.len() <= MAX_TAGGED_LINE {
-            if let Some(reply) = classify_line(strip_tags(line).trim()) {
+            if let Some(reply) = classify_line(text::trim(&strip_tags(line))) {
                 return Some((at, reply));
             }
         }
@@ -328,7 +353,7 @@ fn find_reply_line(body: &str) -> Option<(usize, Reply)> {
 /// of `close_window_link=1`, `format=debug`'s HTML comments, PHP warnings
 /// and notices, after which the script goes on).
 fn died_after(after: &str) -> Option<Died> {
-    if after.bytes().all(|b| b.is_ascii_whitespace()) {
+    if blank(after) {
         return None;
     }
     if text::contains(after, "Fatal error") || text::contains(after, "Uncaught ") {
@@ -338,12 +363,12 @@ fn died_after(after: &str) -> Option<Died> {
         return Some(Died::QueueMetricsConnect);
     }
     let benign = |l: &str| {
-        let l = l.trim();
+        let l = text::trim(l);
         if l.is_empty() || (l.starts_with("<!--") && l.ends_with("-->")) || l == CLOSE_WINDOW_LINK {
             return true;
         }
         let plain = strip_tags(l);
-        let plain = plain.trim();
+        let plain = text::trim(&plain);
         plain.is_empty() || ["Warning: ", "Notice: ", "Deprecated: "].iter().any(|p| plain.starts_with(p))
     };
     if text::split(after, b'\n').all(benign) {
@@ -365,6 +390,16 @@ fn classify_line(line: &str) -> Option<Reply> {
     }
     let args = m.args;
     Some(match m.kind {
+        Kind::Transfer | Kind::Transferred | Kind::Hungup => classify_success(m.kind, args),
+        kind => classify_error(kind, args),
+    })
+}
+
+/// The SUCCESS lines of [`classify_line`] (never inlined, as
+/// [`classify_error`]: a first reply compiles only its own kind's half).
+#[inline(never)]
+fn classify_success(kind: Kind, args: &str) -> Reply {
+    match kind {
         Kind::Transfer => {
             let [agent_user, call_id, third] = split_ends(args);
             let phone_number = if third.is_empty() { None } else { Some(third) };
@@ -374,12 +409,20 @@ fn classify_line(line: &str) -> Option<Reply> {
             let [agent_user, call_id, ingroup] = split_ends(args);
             Reply::Transferred { agent_user, call_id, ingroup: Some(ingroup), phone_number: None }
         }
-        Kind::Hungup => {
+        // Kind::Hungup (classify_line passes only the SUCCESS kinds here).
+        _ => {
             let [agent_user, call_id, _] = split_ends(args);
             Reply::Hungup { agent_user, call_id }
         }
+    }
+}
+
+/// The ERROR lines of [`classify_line`] (never inlined: build.mjs `NOT_INLINED`).
+#[inline(never)]
+fn classify_error(kind: Kind, args: &str) -> Reply {
+    match kind {
         Kind::Auth => {
-            let mut parts = text::split(args.trim_start().strip_prefix('|').unwrap_or(""), b'|');
+            let mut parts = text::split(text::trim_start(args).strip_prefix('|').unwrap_or(""), b'|');
             let user = field(parts.next().unwrap_or(""));
             // parts: pass (never kept), auth, auth_api, reason.
             let reason = AuthReason::from_word(parts.nth(3).unwrap_or(""));
@@ -403,7 +446,9 @@ fn classify_line(line: &str) -> Option<Reply> {
             let (call_id, user, function, user_group) = (next(), next(), next(), next());
             Reply::PermissionDenied { call_id, user, function, user_group }
         }
-    })
+        // (classify_line sends these to classify_success.)
+        Kind::Transfer | Kind::Transferred | Kind::Hungup => classify_success(kind, args),
+    }
 }
 
 /// Drops the one space the server prints after `-` (the line is already
@@ -524,6 +569,18 @@ impl Reply {
                 }
             }
             Reply::Hungup { agent_user, call_id } => put(&["Hung up: call ", call_id, " of agent ", agent_user]),
+            _ => self.failure_message(&mut m),
+        }
+        m
+    }
+
+    /// [`Reply::message`] of every reply but the two successes (never
+    /// inlined: build.mjs `NOT_INLINED`).
+    #[inline(never)]
+    fn failure_message(&self, m: &mut String) {
+        let mut put = |parts: &[&str]| parts.iter().for_each(|p| m.push_str(p));
+        match self {
+            Reply::Transferred { .. } | Reply::Hungup { .. } => {}
             Reply::IngroupNotValid { ingroup } if ingroup.is_empty() => {
                 put(&["In-group is not valid: none was given, or DEFAULTINGROUP found no default transfer group"])
             }
@@ -573,7 +630,6 @@ impl Reply {
             Reply::EmptyReply => put(&["Empty reply: the server did not recognise the function"]),
             Reply::Unrecognized { .. } => put(&["Unrecognized reply (shown raw)"]),
         }
-        m
     }
 }
 

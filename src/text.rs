@@ -80,6 +80,67 @@ pub(crate) fn find_byte(s: &str, b: u8) -> Option<usize> {
     position(s.as_bytes(), b)
 }
 
+/// `s.trim()`: without the white space (Unicode `White_Space`) at both
+/// ends. ASCII is tested byte by byte; only a non-ASCII end is decoded
+/// (in functions of their own). Core's `trim` runs a char searcher, about
+/// 1 KB of wasm code that V8 would compile the first time a reply is
+/// parsed.
+pub(crate) fn trim(s: &str) -> &str {
+    trim_end(trim_start(s))
+}
+
+/// `s.trim_start()`, as [`trim`].
+pub(crate) fn trim_start(s: &str) -> &str {
+    let mut rest = s;
+    loop {
+        let n = match rest.as_bytes().first() {
+            Some(&b) if b.is_ascii() => usize::from(is_ascii_space(b)),
+            Some(_) => space_at_start(rest),
+            None => 0,
+        };
+        if n == 0 {
+            return rest;
+        }
+        rest = tail(rest, n);
+    }
+}
+
+/// `s.trim_end()`, as [`trim`].
+pub(crate) fn trim_end(s: &str) -> &str {
+    let mut rest = s;
+    loop {
+        let n = match rest.as_bytes().last() {
+            Some(&b) if b.is_ascii() => usize::from(is_ascii_space(b)),
+            Some(_) => space_at_end(rest),
+            None => 0,
+        };
+        if n == 0 {
+            return rest;
+        }
+        rest = head(rest, rest.len() - n);
+    }
+}
+
+/// The ASCII characters of `White_Space`: tab, line feed, vertical tab,
+/// form feed, carriage return and space.
+#[inline(always)]
+fn is_ascii_space(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// The length of the white space character `s` starts with (0: none).
+/// Never inlined (build.mjs `NOT_INLINED`), as [`space_at_end`].
+#[inline(never)]
+fn space_at_start(s: &str) -> usize {
+    s.chars().next().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
+}
+
+/// The length of the white space character `s` ends with (0: none).
+#[inline(never)]
+fn space_at_end(s: &str) -> usize {
+    s.chars().next_back().filter(|c| c.is_whitespace()).map_or(0, char::len_utf8)
+}
+
 /// Index of the first `b` in `bytes`, eight bytes at a time (as core's
 /// memchr, which `str::split` uses: a byte loop made `parse_reply` 10 %
 /// slower).
@@ -211,6 +272,21 @@ mod tests {
                 let s: String = (0..len).map(|i| if i == at { '|' } else if i % 3 == 0 { 'é' } else { 'a' }).collect();
                 assert_eq!(find_byte(&s, b'|'), s.find('|'), "{s:?}");
                 assert_eq!(find(&s, "|a"), s.find("|a"), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn trimming_agrees_with_std() {
+        let pieces = ["", " ", "\t", "\n", "\r\n", "\u{b}", "\u{c}", "\u{85}", "\u{a0}", "\u{3000}", "\u{feff}", "\u{200b}", "a", "é", "😀", "a b"];
+        for x in pieces {
+            for y in pieces {
+                for z in pieces {
+                    let s: String = [x, y, z, y, x].concat();
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                    assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+                    assert_eq!(trim_end(&s), s.trim_end(), "{s:?}");
+                }
             }
         }
     }

@@ -98,9 +98,9 @@ impl ServerVersion {
     /// Reads `2.14-82`, or the reply line of `function=version`
     /// (`VERSION: 2.14-82|BUILD: ...`). Surrounding whitespace is ignored.
     pub fn parse(text: &str) -> Result<ServerVersion, VersionError> {
-        let text = text.trim();
+        let text = crate::text::trim(text);
         let text = match text.strip_prefix("VERSION:") {
-            Some(rest) => crate::text::split(rest.trim_start(), b'|').next().unwrap_or(""),
+            Some(rest) => crate::text::split(crate::text::trim_start(rest), b'|').next().unwrap_or(""),
             None => text,
         };
         let rest = text.strip_prefix("2.").ok_or(VersionError::Unreadable)?;

@@ -193,27 +193,43 @@ pub fn parse(text: &str, has_secret: bool) -> String {
         None => (None, text),
     };
     let reply = parse_reply_with_secret(body, secret);
-    let (message, raw) = (reply.message(), redact(body, secret, MAX_EXCERPT));
-    let fields = |put: &mut dyn FnMut(Key, &str)| {
-        put(Key::Message, &message);
-        put(Key::Raw, &raw);
-        reply_fields(&reply, put);
-    };
+    let parsed = Parsed { message: reply.message(), raw: redact(body, secret, MAX_EXCERPT), reply };
     let mut out = String::with_capacity(512);
-    out.push_str(if reply.is_success() { "R1" } else { "R0" });
+    out.push_str(if parsed.reply.is_success() { "R1" } else { "R0" });
     let mut nul = false;
-    fields(&mut |key, value| {
+    parsed.values(&mut |key, value| {
         nul |= crate::text::find_byte(value, 0).is_some();
         out.push_str("\0");
         out.push_str(&KEY_LETTERS[key as usize..=key as usize]);
         out.push_str(value);
     });
-    if !nul {
-        return out;
+    if nul { parsed.json() } else { out }
+}
+
+/// What `parse` answers: the reply, its message and the redacted body.
+struct Parsed {
+    reply: crate::Reply,
+    message: String,
+    raw: String,
+}
+
+impl Parsed {
+    /// Every value with its key, in the record's order.
+    fn values(&self, put: &mut dyn FnMut(Key, &str)) {
+        put(Key::Message, &self.message);
+        put(Key::Raw, &self.raw);
+        reply_fields(&self.reply, put);
     }
-    let mut obj = Json::object().bool("ok", reply.is_success());
-    fields(&mut |key, value| obj.put_str(key.name(), value));
-    obj.end()
+
+    /// As JSON, for a value holding a NUL (the record's separator). Never
+    /// inlined (build.mjs `NOT_INLINED`): such replies are rare, so a
+    /// first parse does not compile the JSON writer.
+    #[inline(never)]
+    fn json(&self) -> String {
+        let mut obj = Json::object().bool("ok", self.reply.is_success());
+        self.values(&mut |key, value| obj.put_str(key.name(), value));
+        obj.end()
+    }
 }
 
 /// A record key's letter: `KEY_LETTERS[key as usize]`.

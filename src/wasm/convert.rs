@@ -138,6 +138,17 @@ pub(crate) fn reply_fields(reply: &Reply, put: &mut dyn FnMut(Key, &str)) {
             put(Key::AgentUser, agent_user);
             put(Key::CallId, call_id);
         }
+        _ => failure_fields(reply, put),
+    }
+}
+
+/// [`reply_fields`] of every reply but the two successes, after `code`
+/// (never inlined: build.mjs `NOT_INLINED`; a first successful parse
+/// does not compile it).
+#[inline(never)]
+fn failure_fields(reply: &Reply, put: &mut dyn FnMut(Key, &str)) {
+    match reply {
+        Reply::Transferred { .. } | Reply::Hungup { .. } => {}
         Reply::IngroupNotValid { ingroup } => put(Key::Ingroup, ingroup),
         Reply::NoActiveCall { call_id } => put(Key::CallId, call_id),
         Reply::AgentNotLoggedIn { agent_user } => put(Key::AgentUser, agent_user),
