@@ -83,6 +83,7 @@ const NOT_INLINED = [
   "vicidial_xfer::text::space_at_start",
   "vicidial_xfer::text::space_at_end",
   "vicidial_xfer::wasm::convert::failure_fields",
+  "vicidial_xfer::wasm::reader::split_units",
   "vicidial_xfer::wasm::bindings::Parsed::json",
 ];
 const names = functionNames(readFileSync(join(work, "web", "vicidial_xfer_bg.wasm")));

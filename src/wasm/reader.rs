@@ -78,6 +78,14 @@ pub(crate) fn counted(s: &str) -> Option<(&str, &str)> {
     if body.as_bytes().get(..units).is_some_and(|head| head.is_ascii()) {
         return body.split_at_checked(units);
     }
+    split_units(body, units)
+}
+
+/// `body` split after `units` UTF-16 units, for text that is not ASCII
+/// there. Never inlined (build.mjs `NOT_INLINED`): a first call with ASCII
+/// values does not compile it.
+#[inline(never)]
+fn split_units(body: &str, units: usize) -> Option<(&str, &str)> {
     // Count units by UTF-8 lead bytes: one per character, two for a
     // four-byte one (a surrogate pair); stop at the lead byte after the last.
     let mut seen = 0;
