@@ -184,56 +184,62 @@ manifest.version = version;
 manifest.repository = { type: "git", url: `git+${repository}.git` };
 writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 
+/** Reads `bytes` (a wasm module) from `at`: `leb()` an unsigned LEB128, `name()` a UTF-8 string after its length. */
+function wasmReader(bytes) {
+  const r = {
+    at: 8,
+    leb() {
+      let n = 0;
+      for (let shift = 0; ; shift += 7) {
+        const b = bytes[r.at++];
+        n |= (b & 127) << shift;
+        if (!(b & 128)) return n;
+      }
+    },
+    name() {
+      const n = r.leb();
+      r.at += n;
+      return bytes.subarray(r.at - n, r.at).toString();
+    },
+  };
+  return r;
+}
+
+/** The sections of `bytes` (a wasm module): `{ start, end, name, r }`, `name` a custom section's ("" for others), `r` reading its content. */
+function* sections(bytes) {
+  const r = wasmReader(bytes);
+  while (r.at < bytes.length) {
+    const start = r.at;
+    const id = bytes[r.at++];
+    const end = r.leb() + r.at;
+    yield { start, end, name: id === 0 ? r.name() : "", r };
+    r.at = end;
+  }
+}
+
 /** The function names in the name section of `bytes` (a wasm module). */
 function functionNames(bytes) {
-  let at = 8;
-  const leb = () => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++];
-      n |= (b & 127) << shift;
-      if (!(b & 128)) return n;
-    }
-  };
-  const text = () => {
-    const n = leb();
-    at += n;
-    return bytes.subarray(at - n, at).toString();
-  };
-  while (at < bytes.length) {
-    const id = bytes[at++];
-    const end = leb() + at;
-    if (id === 0 && text() === "name") {
-      while (at < end) {
-        const sub = bytes[at++];
-        const subEnd = leb() + at;
-        if (sub === 1) {
-          const out = [];
-          for (let i = leb(); i > 0; i--) {
-            leb();
-            out.push(text());
-          }
-          return out;
+  for (const { end, name, r } of sections(bytes)) {
+    if (name !== "name") continue;
+    while (r.at < end) {
+      const subsection = bytes[r.at++];
+      const next = r.leb() + r.at;
+      if (subsection === 1) {
+        const out = [];
+        for (let i = r.leb(); i > 0; i--) {
+          r.leb(); // the function's index
+          out.push(r.name());
         }
-        at = subEnd;
+        return out;
       }
+      r.at = next;
     }
-    at = end;
   }
   throw new Error("the module has no function names (was it stripped?): NOT_INLINED cannot be checked");
 }
 
 /** `bytes` (a wasm module) with its target_features section less `drop`. */
 function withoutFeatures(bytes, drop) {
-  let at = 8;
-  const leb = () => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      const b = bytes[at++];
-      n |= (b & 127) << shift;
-      if (!(b & 128)) return n;
-    }
-  };
   const toLeb = (n) => {
     const out = [];
     do {
@@ -245,25 +251,20 @@ function withoutFeatures(bytes, drop) {
   const text = (s) => [...toLeb(Buffer.byteLength(s)), ...Buffer.from(s)];
   const parts = [bytes.subarray(0, 8)];
   let found = false;
-  while (at < bytes.length) {
-    const start = at;
-    const id = bytes[at++];
-    const end = leb() + at;
-    const name = id === 0 ? bytes.subarray(at + 1, at + 1 + bytes[at]).toString() : "";
-    if (name === "target_features") {
-      found = true;
-      at += 1 + bytes[at];
-      const kept = [];
-      for (let i = leb(); i > 0; i--) {
-        const prefix = bytes[at++];
-        const feature = bytes.subarray(at + 1, at + 1 + bytes[at]).toString();
-        at += 1 + bytes[at];
-        if (!drop.includes(feature)) kept.push([prefix, feature]);
-      }
-      const body = [...text(name), ...toLeb(kept.length), ...kept.flatMap(([prefix, f]) => [prefix, ...text(f)])];
-      parts.push(Uint8Array.from([0, ...toLeb(body.length), ...body]));
-    } else parts.push(bytes.subarray(start, end));
-    at = end;
+  for (const { start, end, name, r } of sections(bytes)) {
+    if (name !== "target_features") {
+      parts.push(bytes.subarray(start, end));
+      continue;
+    }
+    found = true;
+    const kept = [];
+    for (let i = r.leb(); i > 0; i--) {
+      const prefix = bytes[r.at++];
+      const feature = r.name();
+      if (!drop.includes(feature)) kept.push([prefix, feature]);
+    }
+    const body = [...text(name), ...toLeb(kept.length), ...kept.flatMap(([prefix, f]) => [prefix, ...text(f)])];
+    parts.push(Uint8Array.from([0, ...toLeb(body.length), ...body]));
   }
   if (!found) throw new Error("the module has no target_features section (was it stripped?): wasm-bindgen could not be steered");
   return Buffer.concat(parts);
