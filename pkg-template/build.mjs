@@ -86,7 +86,7 @@ const NOT_INLINED = [
   "vicidial_xfer::wasm::reader::split_units",
   "vicidial_xfer::wasm::bindings::Parsed::json",
 ];
-const names = functionNames(readFileSync(join(work, "web", "vicidial_xfer_bg.wasm")));
+const names = functionNames(webWasm);
 for (const name of NOT_INLINED) {
   if (!names.some((n) => n.startsWith(`${name}::h`))) throw new Error(`NOT_INLINED: no function ${name} in the module (renamed? update build.mjs)`);
 }
