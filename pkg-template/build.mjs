@@ -122,6 +122,62 @@ const PASS_STRING_FAST = `function passStringToWasm0(arg, malloc, realloc) {
     return ptr;
 }
 `;
+// wasm-bindgen's `parse` (parseReply: every reply, and the first call
+// bench/startup.mjs A times) runs five helpers, and V8 compiles each
+// JavaScript function the first time it runs: passStringToWasm0 (and
+// getUint8ArrayMemory0), getDataViewMemory0, getStringFromWasm0,
+// decodeText. This one writes the text with encodeInto itself and reads
+// the result's pointer and length from the memory's bytes: two helpers
+// (-0.04 to -0.05 ms on a first parseReply, bench/NOTES.md). Same ABI and
+// the same bytes: the text is copied whole when it is ASCII (replies
+// almost always are), else given back and copied by passStringToWasm0,
+// as every other export does. GENERATED_PARSE is wasm-bindgen's function
+// exactly (after `export ` in the ES glues): any other text, say from
+// another wasm-bindgen or a changed signature, stops the build.
+const GENERATED_PARSE = `function parse(text, has_secret) {
+    let deferred3_0;
+    let deferred3_1;
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
+        const val2 = +has_secret;
+        const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        const len0 = WASM_VECTOR_LEN;
+        wasm.parse(retptr, ptr0, len0, val2);
+        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
+        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
+        deferred3_0 = r0;
+        deferred3_1 = r1;
+        return getStringFromWasm0(r0, r1);
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+    }
+}
+`;
+const LEAN_PARSE = `function parse(text, has_secret) {
+    // pkg-template/build.mjs LEAN_PARSE: wasm-bindgen's parse with fewer helpers.
+    let r0 = 0;
+    let r1 = 0;
+    try {
+        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
+        let len = text.length;
+        let ptr = wasm.__wbindgen_malloc(len, 1) >>> 0;
+        if (cachedTextEncoder.encodeInto(text, getUint8ArrayMemory0().subarray(ptr, ptr + len)).read !== len) {
+            wasm.__wbindgen_free(ptr, len, 1);
+            ptr = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            len = WASM_VECTOR_LEN;
+        }
+        wasm.parse(retptr, ptr, len, +has_secret);
+        const memory = getUint8ArrayMemory0();
+        r0 = (memory[retptr] | memory[retptr + 1] << 8 | memory[retptr + 2] << 16 | memory[retptr + 3] << 24) >>> 0;
+        r1 = (memory[retptr + 4] | memory[retptr + 5] << 8 | memory[retptr + 6] << 16 | memory[retptr + 7] << 24) >>> 0;
+        return decodeText(memory.subarray(r0, r0 + r1));
+    } finally {
+        wasm.__wbindgen_add_to_stack_pointer(16);
+        wasm.__wbindgen_free(r0, r1, 1);
+    }
+}
+`;
 // The glue, without its self-types pointer (the package ships index.d.ts).
 const glue = (file) => {
   const text = readFileSync(file, "utf8").replace(/^\/\* @ts-self-types=.*\*\/\n/m, "");
@@ -131,7 +187,10 @@ const glue = (file) => {
   if (/\bret\[1\]|externref_table/.test(text)) {
     throw new Error(`${file}: wasm-bindgen still returns multiple values or uses an externref table: DROPPED_FEATURES did not steer it`);
   }
-  return text.replace(PASS_STRING, PASS_STRING_FAST);
+  if (text.split(GENERATED_PARSE).length !== 2) {
+    throw new Error(`${file}: wasm-bindgen's parse is not the function build.mjs replaces (GENERATED_PARSE): review LEAN_PARSE against it`);
+  }
+  return text.replace(PASS_STRING, PASS_STRING_FAST).replace(GENERATED_PARSE, LEAN_PARSE);
 };
 writeFileSync(join(out, "vicidial_xfer.js"), glue(join(work, "web", "vicidial_xfer.js")));
 writeFileSync(join(out, "vicidial_xfer_node.cjs"), glue(join(work, "cjs", "vicidial_xfer.js")));

@@ -7,8 +7,10 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { cpSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { installPackage, recordedScenarios, root } from "./installed.mjs";
 import { startReplayServer } from "../support/replay-server.mjs";
 import { checkReport, checkSeen } from "./expect.mjs";
@@ -102,6 +104,59 @@ test("the wasm's bump allocator starts over after each call: memory stays flat",
   round(2000);
   assert.equal(exports.memory.buffer.byteLength, after200, "memory grew between rounds: the allocator does not start over");
   assert.ok(after200 < 16 * 1024 * 1024, `memory ${after200}`);
+});
+
+test("parseReply through build.mjs's LEAN_PARSE answers as wasm-bindgen's own parse glue: any text, with a secret or none, memory growing meanwhile", async () => {
+  const dir = join(installed.dir, "node_modules", "vicidial-xfer");
+  const module = new WebAssembly.Module(readFileSync(join(dir, "vicidial_xfer_bg.wasm")));
+  const { makeApi } = await import(pathToFileURL(join(dir, "api.js")).href);
+  // wasm-bindgen's web glue as it emitted it (build.mjs's work dir), over the same wasm.
+  const generated = pathToFileURL(join(root, "target", "pkg-build", "web", "vicidial_xfer.js")).href;
+  const shipped = pathToFileURL(join(dir, "vicidial_xfer.js")).href;
+  assert.match(readFileSync(join(dir, "vicidial_xfer.js"), "utf8"), /LEAN_PARSE/, "the shipped glue's parse is not LEAN_PARSE: this test compares nothing");
+  let copies = 0;
+  const fresh = async (url) => {
+    const glue = await import(`${url}?copy=${copies++}`);
+    const exports = glue.initSync({ module });
+    return { api: makeApi(glue), memory: exports.memory };
+  };
+  const [lean, own] = [await fresh(shipped), await fresh(generated)];
+  const entries = [
+    ["node.js", await import(pathToFileURL(join(dir, "node.js")).href)],
+    ["node.cjs", createRequire(join(dir, "package.json"))("./node.cjs")],
+  ];
+  const bodies = [
+    "SUCCESS: ra_call_control transfer - 1028|Y0315201639000402027|\n",
+    "",
+    "ERROR: no active call found - Y1\n",
+    "ÉXITO: ra_call_control transfer - 1028|Y1|\n", // not ASCII: copied again by passStringToWasm0
+    "ERROR: ingroup is not valid - Ünïcödé ☎ 𝄞\n",
+    "SUCCESS: ra_call_control transfer - 1028|Y1|\nlone \uD800 surrogate \uDFFF\n",
+    "SUCCESS: ra_call_control transfer - 1028|Y1|\nCould not connect: 10.0.0.9|cron|p4ss\0word\n", // a NUL: the JSON form
+    "ERROR: Invalid Username/Password: |6666|p4ssw0rd|BAD|\n",
+  ];
+  const secrets = [undefined, "p4ssw0rd", "pässwörd☎", ""];
+  for (const body of bodies) {
+    for (const secret of secrets) {
+      const options = secret === undefined ? undefined : { secret };
+      const want = own.api.parseReply(body, options);
+      assert.deepEqual(lean.api.parseReply(body, options), want, JSON.stringify([body, secret]));
+      for (const [name, api] of entries) assert.deepEqual(api.parseReply(body, options), want, `${name} ${JSON.stringify([body, secret])}`);
+    }
+  }
+  // Each size on new instances, so that some calls grow the memory (the
+  // result is then read through a new view of it).
+  let grew = 0;
+  for (let kib = 0; kib <= 512; kib += 16) {
+    const [a, b] = [await fresh(shipped), await fresh(generated)];
+    for (const filler of ["x", "é"]) {
+      const body = `SUCCESS: ra_call_control transfer - 1028|Y1|\n${filler.repeat(kib * 1024)}p4ssw0rd\n`;
+      const before = a.memory.buffer.byteLength;
+      assert.deepEqual(a.api.parseReply(body, { secret: "p4ssw0rd" }), b.api.parseReply(body, { secret: "p4ssw0rd" }), `${kib} KiB of ${filler}`);
+      if (a.memory.buffer.byteLength > before) grew++;
+    }
+  }
+  assert.ok(grew >= 10, `the memory grew in only ${grew} calls`);
 });
 
 test("requests cross as bytes exactly: any characters, long values, unknown keys, and a getter that calls the package meanwhile", async () => {
