@@ -11,7 +11,9 @@
 //    compiles lazily: this is decoding and validation), `initSync({ module })`
 //    (instantiate + __wbindgen_start), the first `parseReply` (includes the
 //    lazy compilation of the functions it runs), through the package's API
-//    (api.js's makeApi over that glue copy).
+//    (api.js's makeApi over that glue copy). Reported beside, not in the
+//    total: loading that glue copy and api.js (import + makeApi), where V8
+//    compiles what build.mjs marks EAGER.
 // B. Node, RUNS fresh processes per implementation (alternating):
 //    bench/startup/child.mjs times from its first line to the end of the
 //    first parseReply, import included: pkg/node.js (wasm) against the
@@ -76,6 +78,7 @@ if (!only || only === 'A') {
     bytes: readFileSync(path.join(dir, 'vicidial_xfer_bg.wasm')),
     api: pathToFileURL(path.join(dir, 'api.js')).href,
     glueUrl: pathToFileURL(path.join(dir, 'vicidial_xfer.js')).href,
+    load: [],
     compile: [],
     instantiate: [],
     first: [],
@@ -89,9 +92,11 @@ if (!only || only === 'A') {
   for (let i = 0; i < RUNS + 5; i++) {
     {
       const b = unique(x.bytes, i);
+      const l0 = performance.now();
       const glue = await import(`${x.glueUrl}?startup=${i}`);
       // The package's API over this glue copy (api.js's makeApi, as the entries use it).
       const api = (await import(`${x.api}?startup=${i}`)).makeApi(glue, () => true);
+      const l1 = performance.now();
       const t0 = performance.now();
       const module = new WebAssembly.Module(b);
       const t1 = performance.now();
@@ -101,6 +106,7 @@ if (!only || only === 'A') {
       const t3 = performance.now();
       if (r.code !== 'TRANSFERRED') throw new Error('first call failed');
       if (i < 5) continue; // warm-up of the timing code itself
+      x.load.push(l1 - l0);
       x.compile.push(t1 - t0);
       x.instantiate.push(t2 - t1);
       x.first.push(t3 - t2);
@@ -110,6 +116,7 @@ if (!only || only === 'A') {
   out.inProcess = {
     method: `one Node process, ${RUNS} iterations (after 5 unrecorded), each with unique .wasm bytes and a fresh glue copy`,
     wasmBytes: x.bytes.length,
+    load: stats(x.load),
     compile: stats(x.compile),
     instantiate: stats(x.instantiate),
     firstCall: stats(x.first),
@@ -120,6 +127,7 @@ if (!only || only === 'A') {
   console.log(`   instantiate ${fmt(a.instantiate)}`);
   console.log(`   first parseReply ${fmt(a.firstCall)}`);
   console.log(`   TOTAL compile+instantiate+first call ${fmt(a.total)}`);
+  console.log(`   (not in the total: loading the glue copy and api.js ${fmt(a.load)})`);
 }
 
 // ---------------------------------------------------------------- B
