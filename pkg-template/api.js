@@ -12,7 +12,7 @@
 // letter, values that are not strings marked, reported as NOT_A_STRING,
 // never converted), with the serverVersion after it; results come back as one string: JSON,
 // nothing for a valid request validated only, a built request's three
-// lines (`answer`), a parsed reply's record (`record`). Each of these
+// lines (`answer`), a parsed reply's record (`parseReply`). Each of these
 // forms was measured against JSON on the hot path (bench/NOTES.md).
 
 const DEFAULT_TIMEOUT_MS = 15000;
@@ -459,15 +459,29 @@ export function makeApi(glue, isReady = () => true) {
     },
     decodeCallControl: (encoded, options) => decode("decodeCallControl", encoded, options, undefined),
     decodeTransfer: (encoded, options) => decode("decodeTransfer", encoded, options, INGROUPTRANSFER),
-    // The checks of need, textOf and secretOf written out: V8 compiles each
-    // function the first time it runs, and a first parseReply is timed
-    // (bench/startup.mjs A; three calls fewer: -0.025 ms, bench/NOTES.md).
+    // The checks of need, textOf and secretOf written out, and the record
+    // read here: V8 compiles each function the first time it runs, and a
+    // first parseReply is timed (bench/startup.mjs A; four calls fewer:
+    // about -0.035 ms, bench/NOTES.md).
     parseReply(body, options) {
       if (!isReady()) need("parseReply");
       if (typeof body !== "string") throw new TypeError(NOT_A_BODY);
       const secret = options?.secret;
       if (secret !== undefined && typeof secret !== "string") throw new TypeError(NOT_A_SECRET);
-      return record(secret === undefined ? glue.parse(body, false) : glue.parse(secretAhead(secret, body), true));
+      // The wasm's record (src/wasm/bindings.rs `parse`): `R`, `1` or `0`
+      // for `ok`, then for each value a NUL, its key's letter and the
+      // value; JSON when a value holds a NUL itself.
+      const text = secret === undefined ? glue.parse(body, false) : glue.parse(secretAhead(secret, body), true);
+      if (text.charCodeAt(0) !== 82 /* R */) return JSON.parse(text);
+      const reply = { ok: text.charCodeAt(1) === 49 /* 1 */ };
+      for (let at = 2; at < text.length; ) {
+        const key = RECORD_KEYS[text.charCodeAt(at + 1) - 97 /* a */];
+        let end = text.indexOf("\0", at + 2);
+        if (end < 0) end = text.length;
+        reply[key] = text.slice(at + 2, end);
+        at = end;
+      }
+      return reply;
     },
     redactReply(body, options) {
       need("redactReply");
@@ -486,24 +500,6 @@ const RECORD_KEYS = [
   "message", "raw", "code", "agentUser", "callId", "ingroup", "phoneNumber", "user", "stage", "reason", "source", "function", "userGroup", "line",
   "cause", "excerpt",
 ];
-
-/**
- * A reply's object from the wasm's record (src/wasm/bindings.rs `parse`):
- * `R`, `1` or `0` for `ok`, then for each value a NUL, its key's letter
- * and the value; JSON when a value holds a NUL itself.
- */
-function record(text) {
-  if (text.charCodeAt(0) !== 82 /* R */) return JSON.parse(text);
-  const out = { ok: text.charCodeAt(1) === 49 /* 1 */ };
-  for (let at = 2; at < text.length; ) {
-    const key = RECORD_KEYS[text.charCodeAt(at + 1) - 97 /* a */];
-    let end = text.indexOf("\0", at + 2);
-    if (end < 0) end = text.length;
-    out[key] = text.slice(at + 2, end);
-    at = end;
-  }
-  return out;
-}
 
 /**
  * The request's own enumerable properties over `defaults` (the client's;
