@@ -4,6 +4,14 @@
 // this template's files, the Node ESM entry bundled by esbuild. Loads the optimized module once as a smoke test and
 // reports raw / gzip / brotli sizes.
 //
+// The glue wasm-bindgen writes is edited in three places; the build stops
+// when what an edit expects is not there: PASS_STRING_FAST (how a string
+// is copied in: the function by its signature), LEAN_PARSE (parseReply's
+// call: wasm-bindgen's exact text) and EAGER (the web glue's init
+// functions, by name, compiled as the module loads).
+// tests/pkg/package.test.mjs compares LEAN_PARSE with wasm-bindgen's own
+// parse.
+//
 // Usage: node pkg-template/build.mjs [--out pkg]
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
