@@ -6,11 +6,11 @@
 //
 // The glue wasm-bindgen writes is edited in three places; the build stops
 // when what an edit expects is not there: PASS_STRING_FAST (how a string
-// is copied in: the function by its signature), LEAN_PARSE (parseReply's
-// call: wasm-bindgen's exact text) and EAGER (the web glue's init
-// functions, by name, compiled as the module loads).
-// tests/pkg/package.test.mjs compares LEAN_PARSE with wasm-bindgen's own
-// parse.
+// is copied in: the function by its signature), PARSE_GLUE (parseReply's
+// call, added: its export is not wasm-bindgen's) and EAGER (the web
+// glue's init functions, by name, compiled as the module loads).
+// tests/pkg/package.test.mjs compares PARSE_GLUE with a plain copy over
+// the same export.
 //
 // Usage: node pkg-template/build.mjs [--out pkg]
 import { execFileSync } from "node:child_process";
@@ -130,59 +130,35 @@ const PASS_STRING_FAST = `function passStringToWasm0(arg, malloc, realloc) {
     return ptr;
 }
 `;
-// wasm-bindgen's `parse` (parseReply: every reply, and the first call
-// bench/startup.mjs A times) runs five helpers, and V8 compiles each
-// JavaScript function the first time it runs: passStringToWasm0 (and
-// getUint8ArrayMemory0), getDataViewMemory0, getStringFromWasm0,
-// decodeText. This one writes the text with encodeInto itself and reads
-// the result's pointer and length from the memory's bytes: two helpers
-// (-0.04 to -0.05 ms on a first parseReply, bench/NOTES.md). Same ABI and
-// the same bytes: the text is copied whole when it is ASCII (replies
-// almost always are), else given back and copied by passStringToWasm0,
-// as every other export does. GENERATED_PARSE is wasm-bindgen's function
-// exactly (after `export ` in the ES glues): any other text, say from
-// another wasm-bindgen or a changed signature, stops the build.
-const GENERATED_PARSE = `function parse(text, has_secret) {
-    let deferred3_0;
-    let deferred3_1;
-    try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-        const val2 = +has_secret;
-        const ptr0 = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-        const len0 = WASM_VECTOR_LEN;
-        wasm.parse(retptr, ptr0, len0, val2);
-        var r0 = getDataViewMemory0().getInt32(retptr + 4 * 0, true);
-        var r1 = getDataViewMemory0().getInt32(retptr + 4 * 1, true);
-        deferred3_0 = r0;
-        deferred3_1 = r1;
-        return getStringFromWasm0(r0, r1);
-    } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-        wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
+// PARSE_GLUE: parseReply's call into the wasm (every reply, and the first
+// call bench/startup.mjs A times), added to each glue by hand because its
+// export is not wasm-bindgen's (src/wasm/bindings.rs `parse_record`): the
+// text goes in whole when it is ASCII (replies almost always are; one
+// encodeInto, else given back and copied by passStringToWasm0, as every
+// other export's), the record comes back as [address, length, capacity].
+// V8 compiles each JavaScript function the first time it runs: this runs
+// two of the glue's helpers (getUint8ArrayMemory0, decodeText), where
+// wasm-bindgen's parse ran five (-0.04 to -0.05 ms on a first parseReply,
+// bench/NOTES.md). tests/pkg/package.test.mjs compares it, through every
+// glue, with a plain TextEncoder / TextDecoder copy over the same export.
+const PARSE_GLUE = `function parse(text, has_secret) {
+    // pkg-template/build.mjs PARSE_GLUE: parseReply's call (src/wasm/bindings.rs parse_record).
+    let len = text.length;
+    let ptr = wasm.__wbindgen_malloc(len, 1) >>> 0;
+    if (cachedTextEncoder.encodeInto(text, getUint8ArrayMemory0().subarray(ptr, ptr + len)).read !== len) {
+        wasm.__wbindgen_free(ptr, len, 1);
+        ptr = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+        len = WASM_VECTOR_LEN;
     }
-}
-`;
-const LEAN_PARSE = `function parse(text, has_secret) {
-    // pkg-template/build.mjs LEAN_PARSE: wasm-bindgen's parse with fewer helpers.
-    let r0 = 0;
-    let r1 = 0;
+    const at = wasm.parse_record(ptr, len, +has_secret) >>> 0;
+    const memory = getUint8ArrayMemory0();
+    const r0 = (memory[at] | memory[at + 1] << 8 | memory[at + 2] << 16 | memory[at + 3] << 24) >>> 0;
+    const r1 = (memory[at + 4] | memory[at + 5] << 8 | memory[at + 6] << 16 | memory[at + 7] << 24) >>> 0;
+    const capacity = (memory[at + 8] | memory[at + 9] << 8 | memory[at + 10] << 16 | memory[at + 11] << 24) >>> 0;
     try {
-        const retptr = wasm.__wbindgen_add_to_stack_pointer(-16) >>> 0;
-        let len = text.length;
-        let ptr = wasm.__wbindgen_malloc(len, 1) >>> 0;
-        if (cachedTextEncoder.encodeInto(text, getUint8ArrayMemory0().subarray(ptr, ptr + len)).read !== len) {
-            wasm.__wbindgen_free(ptr, len, 1);
-            ptr = passStringToWasm0(text, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
-            len = WASM_VECTOR_LEN;
-        }
-        wasm.parse(retptr, ptr, len, +has_secret);
-        const memory = getUint8ArrayMemory0();
-        r0 = (memory[retptr] | memory[retptr + 1] << 8 | memory[retptr + 2] << 16 | memory[retptr + 3] << 24) >>> 0;
-        r1 = (memory[retptr + 4] | memory[retptr + 5] << 8 | memory[retptr + 6] << 16 | memory[retptr + 7] << 24) >>> 0;
         return decodeText(memory.subarray(r0, r0 + r1));
     } finally {
-        wasm.__wbindgen_add_to_stack_pointer(16);
-        wasm.__wbindgen_free(r0, r1, 1);
+        wasm.__wbindgen_free(r0, capacity, 1);
     }
 }
 `;
@@ -195,10 +171,16 @@ const glue = (file) => {
   if (/\bret\[1\]|externref_table/.test(text)) {
     throw new Error(`${file}: wasm-bindgen still returns multiple values or uses an externref table: DROPPED_FEATURES did not steer it`);
   }
-  if (text.split(GENERATED_PARSE).length !== 2) {
-    throw new Error(`${file}: wasm-bindgen's parse is not the function build.mjs replaces (GENERATED_PARSE): review LEAN_PARSE against it`);
+  // ES module glues export each function where it is declared; the CommonJS one assigns it after.
+  const commonJs = /^exports\.callControl = callControl;$/m.test(text);
+  if (!commonJs && !/^export function callControl\(/m.test(text)) {
+    throw new Error(`${file}: neither \`export function callControl\` nor \`exports.callControl = callControl\`: how does this glue export?`);
   }
-  return text.replace(PASS_STRING, PASS_STRING_FAST).replace(GENERATED_PARSE, LEAN_PARSE);
+  if (/\bfunction parse\(/.test(text) || !/\b(getUint8ArrayMemory0|decodeText)\(/.test(text)) {
+    throw new Error(`${file}: wasm-bindgen wrote its own parse, or no getUint8ArrayMemory0 / decodeText: review PARSE_GLUE`);
+  }
+  const parse = commonJs ? `${PARSE_GLUE}exports.parse = parse;\n` : `export ${PARSE_GLUE}`;
+  return `${text.replace(PASS_STRING, PASS_STRING_FAST)}\n${parse}`;
 };
 // EAGER: the web glue's functions every initSync runs. V8 compiles a
 // top-level function declaration when it first runs (parsing its text a
