@@ -182,7 +182,7 @@ pub fn decode(encoded: &str, server_version: &str, has_version: bool, stage: &st
 /// never cut or changed.
 ///
 /// `text`: the body, after the secret as `count:secret` (api.js
-/// `secretAhead`) when `has_secret`: one string to copy into wasm memory,
+/// `parseReply`) when `has_secret`: one string to copy into wasm memory,
 /// not two. Exported as [`parse_record`].
 // `push_str`, not `push(char)`: at opt-level "z" the latter calls the UTF-8 encoder.
 #[allow(clippy::single_char_add_str)]
