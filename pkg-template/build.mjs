@@ -136,11 +136,15 @@ const PASS_STRING_FAST = `function passStringToWasm0(arg, malloc, realloc) {
 // text goes in whole when it is ASCII (replies almost always are; one
 // encodeInto, else given back and copied by passStringToWasm0, as every
 // other export's), the record comes back as [address, length, capacity].
-// V8 compiles each JavaScript function the first time it runs: this runs
-// two of the glue's helpers (getUint8ArrayMemory0, decodeText), where
-// wasm-bindgen's parse ran five (-0.04 to -0.05 ms on a first parseReply,
-// bench/NOTES.md). tests/pkg/package.test.mjs compares it, through every
-// glue, with a plain TextEncoder / TextDecoder copy over the same export.
+// V8 compiles each JavaScript function the first time it runs (measured
+// by compiling one with the module instead: decodeText 0.024 ms, this
+// parse 0.037 ms): this runs one of the glue's helpers
+// (getUint8ArrayMemory0) where wasm-bindgen's parse ran five, and does
+// what the glue's own decodeText does in its place (DECODE: that
+// function's body, which differs between the web and Node glues; -0.016
+// to -0.019 ms on a first parseReply, bench/NOTES.md). tests/pkg/package.test.mjs
+// compares it, through every glue, with a plain TextEncoder / TextDecoder
+// copy over the same export.
 const PARSE_GLUE = `function parse(text, has_secret) {
     // pkg-template/build.mjs PARSE_GLUE: parseReply's call (src/wasm/bindings.rs parse_record).
     let len = text.length;
@@ -156,7 +160,8 @@ const PARSE_GLUE = `function parse(text, has_secret) {
     const r1 = (memory[at + 4] | memory[at + 5] << 8 | memory[at + 6] << 16 | memory[at + 7] << 24) >>> 0;
     const capacity = (memory[at + 8] | memory[at + 9] << 8 | memory[at + 10] << 16 | memory[at + 11] << 24) >>> 0;
     try {
-        return decodeText(memory.subarray(r0, r0 + r1));
+        const bytes = memory.subarray(r0, r0 + r1);
+        DECODE
     } finally {
         wasm.__wbindgen_free(r0, capacity, 1);
     }
@@ -179,7 +184,13 @@ const glue = (file) => {
   if (/\bfunction parse\(/.test(text) || !/\b(getUint8ArrayMemory0|decodeText)\(/.test(text)) {
     throw new Error(`${file}: wasm-bindgen wrote its own parse, or no getUint8ArrayMemory0 / decodeText: review PARSE_GLUE`);
   }
-  const parse = commonJs ? `${PARSE_GLUE}exports.parse = parse;\n` : `export ${PARSE_GLUE}`;
+  // DECODE: the statements of the glue's decodeText(bytes), whose last one returns.
+  const decode = /^function decodeText\(bytes\) \{\n((?:    .*\n)*?    return cachedTextDecoder\.decode\(bytes\);)\n\}$/m.exec(text)?.[1];
+  if (!decode || decode.split("return").length !== 2) {
+    throw new Error(`${file}: decodeText is not a function of \`bytes\` ending in \`return cachedTextDecoder.decode(bytes);\`: review PARSE_GLUE's DECODE`);
+  }
+  const parseGlue = PARSE_GLUE.replace("        DECODE\n", `${decode.replace(/^/gm, "    ")}\n`);
+  const parse = commonJs ? `${parseGlue}exports.parse = parse;\n` : `export ${parseGlue}`;
   return `${text.replace(PASS_STRING, PASS_STRING_FAST)}\n${parse}`;
 };
 // EAGER: the web glue's functions every initSync runs. V8 compiles a
