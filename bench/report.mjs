@@ -132,7 +132,9 @@ if (startup) {
   const s = (x) => `${ms(x.median)} ms (p10 ${ms(x.p10)}, p90 ${ms(x.p90)})`;
   p('## 2. Start-up', '', 'Command: `node bench/startup.mjs --runs 200 --workerd-runs 60` (method in its head comment).', '');
   const i = startup.inProcess;
-  if (i) table(['Node, in one process (' + i.method + ')', 'median (p10, p90)'], [['compile (new WebAssembly.Module)', s(i.compile)], ['instantiate (initSync)', s(i.instantiate)], ['first parseReply', s(i.firstCall)], ['**total**', s(i.total)], ...(i.load ? [['(not in the total) loading the glue copy and api.js: import + makeApi', s(i.load)]] : [])]);
+  if (i) table(['Node, in one process (' + i.method + ')', 'median (p10, p90)'], [['compile (new WebAssembly.Module)', s(i.compile)], ['instantiate (initSync)', s(i.instantiate)], ['first parseReply', s(i.firstCall)], ['**total**', s(i.total)],
+    ...(i.blocks ? [['total of each block, in order (seconds into the step)', i.blocks.map((b) => `${ms(b.total.median)} (${b.startedAtSeconds} s)`).join(', ')]] : []),
+    ...(i.load ? [['(not in the total) loading the glue copy and api.js: import + makeApi', s(i.load)]] : [])]);
   if (fresh) {
     table([`fresh Node process (${fresh.method})`, 'median (p10, p90)'], [['import pkg/node.js + first parseReply', s(fresh.wasm)], ['import bench/js-baseline.mjs + first parseReply', s(fresh.js)],
       ['ratio of medians', `x${freshRatio.toFixed(2)}`], ['whole process wall time, package / baseline', `${ms(fresh.wallWasm.median, 1)} / ${ms(fresh.wallJs.median, 1)} ms`]]);

@@ -13,7 +13,8 @@
 //    lazy compilation of the functions it runs), through the package's API
 //    (api.js's makeApi over that glue copy). Reported beside, not in the
 //    total: loading that glue copy and api.js (import + makeApi), where V8
-//    compiles what build.mjs marks EAGER.
+//    compiles what build.mjs marks EAGER. The iterations run in 4 blocks
+//    spread over the step (see A_BLOCKS); reported last.
 // B. Node, RUNS fresh processes per implementation (alternating):
 //    bench/startup/child.mjs times from its first line to the end of the
 //    first parseReply, import included: pkg/node.js (wasm) against the
@@ -63,7 +64,17 @@ const fmt = (s) => `${s.median.toFixed(3)} ms (p10 ${s.p10.toFixed(3)}, p90 ${s.
 const out = { node: process.version };
 
 // ---------------------------------------------------------------- A
-if (!only || only === 'A') {
+// The machine this runs on changes speed in phases of seconds to tens of
+// seconds (bench/NOTES.md), and 200 iterations take under a second: in
+// one go they measure one phase. So A runs in A_BLOCKS blocks spread over the
+// step (before B, in the middle of B, after B, after C; back to back when
+// B and C do not run), and reports the median of every iteration and each
+// block's own.
+const A_BLOCKS = 4;
+const inProcess = !only || only === 'A' ? setupA() : null;
+const t0Step = performance.now();
+
+function setupA() {
   const leb = (n) => {
     const b = [];
     do {
@@ -74,60 +85,84 @@ if (!only || only === 'A') {
     } while (n);
     return b;
   };
-  const x = {
-    bytes: readFileSync(path.join(dir, 'vicidial_xfer_bg.wasm')),
+  const bytes = readFileSync(path.join(dir, 'vicidial_xfer_bg.wasm'));
+  return {
+    bytes,
     api: pathToFileURL(path.join(dir, 'api.js')).href,
     glueUrl: pathToFileURL(path.join(dir, 'vicidial_xfer.js')).href,
+    unique: (i) => {
+      const name = Buffer.from(`bench${i}`);
+      const payload = [...leb(name.length), ...name];
+      return Buffer.concat([bytes.subarray(0, 8), Buffer.from([0, ...leb(payload.length), ...payload]), bytes.subarray(8)]);
+    },
+    next: 0,
+    blocks: [],
     load: [],
     compile: [],
     instantiate: [],
     first: [],
     total: [],
   };
-  const unique = (bytes, i) => {
-    const name = Buffer.from(`bench${i}`);
-    const payload = [...leb(name.length), ...name];
-    return Buffer.concat([bytes.subarray(0, 8), Buffer.from([0, ...leb(payload.length), ...payload]), bytes.subarray(8)]);
-  };
-  for (let i = 0; i < RUNS + 5; i++) {
-    {
-      const b = unique(x.bytes, i);
-      const l0 = performance.now();
-      const glue = await import(`${x.glueUrl}?startup=${i}`);
-      // The package's API over this glue copy (api.js's makeApi, as the entries use it).
-      const api = (await import(`${x.api}?startup=${i}`)).makeApi(glue, () => true);
-      const t0 = performance.now();
-      const module = new WebAssembly.Module(b);
-      const t1 = performance.now();
-      glue.initSync({ module });
-      const t2 = performance.now();
-      const r = api.parseReply(BODY, { secret: '1234' });
-      const t3 = performance.now();
-      if (r.code !== 'TRANSFERRED') throw new Error('first call failed');
-      if (i < 5) continue; // warm-up of the timing code itself
-      x.load.push(t0 - l0);
-      x.compile.push(t1 - t0);
-      x.instantiate.push(t2 - t1);
-      x.first.push(t3 - t2);
-      x.total.push(t3 - t0);
-    }
+}
+
+/** One block of A: `count` recorded iterations (the first block after 5 unrecorded ones). */
+async function blockA(x, count) {
+  const warmUp = x.next === 0 ? 5 : 0;
+  const totals = [];
+  const started = performance.now();
+  for (let n = 0; n < warmUp + count; n++) {
+    const i = x.next++;
+    const b = x.unique(i);
+    const l0 = performance.now();
+    const glue = await import(`${x.glueUrl}?startup=${i}`);
+    // The package's API over this glue copy (api.js's makeApi, as the entries use it).
+    const api = (await import(`${x.api}?startup=${i}`)).makeApi(glue, () => true);
+    const t0 = performance.now();
+    const module = new WebAssembly.Module(b);
+    const t1 = performance.now();
+    glue.initSync({ module });
+    const t2 = performance.now();
+    const r = api.parseReply(BODY, { secret: '1234' });
+    const t3 = performance.now();
+    if (r.code !== 'TRANSFERRED') throw new Error('first call failed');
+    if (n < warmUp) continue; // warm-up of the timing code itself
+    x.load.push(t0 - l0);
+    x.compile.push(t1 - t0);
+    x.instantiate.push(t2 - t1);
+    x.first.push(t3 - t2);
+    x.total.push(t3 - t0);
+    totals.push(t3 - t0);
   }
+  x.blocks.push({ startedAtSeconds: Number(((started - t0Step) / 1000).toFixed(1)), seconds: Number(((performance.now() - started) / 1000).toFixed(2)), total: stats(totals) });
+}
+
+function reportA(x) {
   out.inProcess = {
-    method: `one Node process, ${RUNS} iterations (after 5 unrecorded), each with unique .wasm bytes and a fresh glue copy`,
+    method: `one Node process, ${RUNS} iterations (after 5 unrecorded) in ${A_BLOCKS} blocks spread over the step, each with unique .wasm bytes and a fresh glue copy`,
     wasmBytes: x.bytes.length,
     load: stats(x.load),
     compile: stats(x.compile),
     instantiate: stats(x.instantiate),
     firstCall: stats(x.first),
     total: stats(x.total),
+    blocks: x.blocks,
   };
   const a = out.inProcess;
   console.log(`A. Node in-process (${a.wasmBytes} B wasm): compile ${fmt(a.compile)}`);
   console.log(`   instantiate ${fmt(a.instantiate)}`);
   console.log(`   first parseReply ${fmt(a.firstCall)}`);
   console.log(`   TOTAL compile+instantiate+first call ${fmt(a.total)}`);
+  console.log(`   each block's total: ${a.blocks.map((b) => `${b.total.median.toFixed(3)} ms (from ${b.startedAtSeconds} s, ${b.seconds} s long)`).join(', ')}`);
   console.log(`   (not in the total: loading the glue copy and api.js ${fmt(a.load)})`);
 }
+
+// Block sizes: RUNS split into A_BLOCKS (the first blocks take the remainder).
+const aBlock = (k) => Math.floor(RUNS / A_BLOCKS) + (k < RUNS % A_BLOCKS ? 1 : 0);
+let aBlocksDone = 0;
+const nextBlockA = async () => {
+  if (inProcess && aBlocksDone < A_BLOCKS) await blockA(inProcess, aBlock(aBlocksDone++));
+};
+await nextBlockA();
 
 // ---------------------------------------------------------------- B
 if (!only || only === 'B') {
@@ -135,6 +170,7 @@ if (!only || only === 'B') {
   const inside = { wasm: [], js: [] };
   const wall = { wasm: [], js: [] };
   for (let i = 0; i < RUNS; i++) {
+    if (i === RUNS >> 1) await nextBlockA();
     for (const which of i % 2 ? ['js', 'wasm'] : ['wasm', 'js']) {
       const t0 = process.hrtime.bigint();
       const r = spawnSync(process.execPath, [child, which], { encoding: 'utf8' });
@@ -160,6 +196,7 @@ if (!only || only === 'B') {
 }
 
 // ---------------------------------------------------------------- C
+await nextBlockA(); // after B
 function get(port) {
   return new Promise((resolve, reject) => {
     const t0 = process.hrtime.bigint();
@@ -223,5 +260,9 @@ if (!only || only === 'C') {
   console.log(`   compile at config load (lazy listen - js listen): ${out.workerd.compileAtLoad.toFixed(3)} ms`);
   console.log(`   as shipped, spawn to first response minus js: ${out.workerd.shippedAdded.toFixed(3)} ms`);
 }
+
+// The rest of A (after C, or every block when B or C did not run).
+while (inProcess && aBlocksDone < A_BLOCKS) await nextBlockA();
+if (inProcess) reportA(inProcess);
 
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
