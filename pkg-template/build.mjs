@@ -142,9 +142,9 @@ const PASS_STRING_FAST = `function passStringToWasm0(arg, malloc, realloc) {
 // (getUint8ArrayMemory0) where wasm-bindgen's parse ran five, and does
 // what the glue's own decodeText does in its place (DECODE: that
 // function's body, which differs between the web and Node glues; -0.016
-// to -0.019 ms on a first parseReply, bench/NOTES.md). tests/pkg/package.test.mjs
-// compares it, through every glue, with a plain TextEncoder / TextDecoder
-// copy over the same export.
+// to -0.019 ms on a first parseReply, bench/NOTES.md).
+// tests/pkg/package.test.mjs compares it, through every glue, with a
+// plain TextEncoder / TextDecoder copy over the same export.
 const PARSE_GLUE = `function parse(text, has_secret) {
     // pkg-template/build.mjs PARSE_GLUE: parseReply's call (src/wasm/bindings.rs parse_record).
     let len = text.length;
@@ -181,8 +181,8 @@ const glue = (file) => {
   if (!commonJs && !/^export function callControl\(/m.test(text)) {
     throw new Error(`${file}: neither \`export function callControl\` nor \`exports.callControl = callControl\`: how does this glue export?`);
   }
-  if (/\bfunction parse\(/.test(text) || !/\b(getUint8ArrayMemory0|decodeText)\(/.test(text)) {
-    throw new Error(`${file}: wasm-bindgen wrote its own parse, or no getUint8ArrayMemory0 / decodeText: review PARSE_GLUE`);
+  if (/\bfunction parse\(/.test(text) || !/^function getUint8ArrayMemory0\(\) \{$/m.test(text)) {
+    throw new Error(`${file}: wasm-bindgen wrote its own parse, or no getUint8ArrayMemory0(): review PARSE_GLUE`);
   }
   // DECODE: the statements of the glue's decodeText(bytes), whose last one returns.
   const decode = /^function decodeText\(bytes\) \{\n((?:    .*\n)*?    return cachedTextDecoder\.decode\(bytes\);)\n\}$/m.exec(text)?.[1];

@@ -219,7 +219,7 @@ static RECORD: Record = Record(UnsafeCell::new([0; 3]));
 /// the stack (the glue moving the stack pointer twice) after shrinking it
 /// to its length (a realloc), and convert both ends: 6 functions and
 /// 0.8 KB fewer for V8 to compile on a first `parseReply` (-0.04 ms,
-/// interleaved) and 46 B less gzipped wasm (bench/NOTES.md).
+/// interleaved) and 38 B less gzipped wasm (bench/NOTES.md).
 ///
 /// Takes the `len` bytes at `ptr` (the text, as UTF-8) and frees them;
 /// answers the address of `[address, length, capacity]` of the answer,
@@ -230,7 +230,7 @@ static RECORD: Record = Record(UnsafeCell::new([0; 3]));
 /// `ptr` is a block of `len` bytes from `__wbindgen_malloc(len, 1)`
 /// holding UTF-8 (`TextEncoder.encodeInto` writes nothing else), not used
 /// by the caller after this call.
-#[no_mangle]
+#[cfg_attr(target_arch = "wasm32", no_mangle)]
 pub unsafe extern "C" fn parse_record(ptr: *mut u8, len: usize, has_secret: u32) -> *const [usize; 3] {
     // SAFETY: the caller's promise; dropping the String frees the block.
     let text = unsafe { String::from_raw_parts(ptr, len, len) };
