@@ -8,12 +8,12 @@
 //    `new URL("…wasm", import.meta.url)`; not the .wasm for an entry that
 //    passes inlined bytes), each compressed on its own, as each is a
 //    separate module or fetch.
-// 3. Attribution: the release .wasm `make pkg` built
-//    (target/wasm32-unknown-unknown/release), run again through
-//    `wasm-bindgen --keep-debug` and the package's `wasm-opt -Oz --converge`
-//    with `-g` (names kept: the code is the shipped code), then twiggy:
-//    shallow sizes summed per crate, the top items, each export's retained
-//    size. Skipped (and said so) when twiggy is missing.
+// 3. Attribution: build.mjs's wasm-opt run repeated with `-g` on the same
+//    input (target/pkg-build/wasm-opt.json: wasm-bindgen's output and the
+//    flags), so the code is the shipped code with its names kept (checked:
+//    the same code section), then twiggy: shallow sizes summed per crate,
+//    the top items, each export's retained size. Skipped (and said so)
+//    when twiggy is missing.
 //
 //   node bench/size.mjs [--json out.json]
 
@@ -75,13 +75,15 @@ for (const e of out.entries) console.log(`size: entry ${e.entry.padEnd(12)} gzip
 
 // ------------------------------------------------------------ attribution
 
-function crateOf(name) {
+function crateOf(name, exported) {
   if (name.startsWith('data segment')) return '(data: strings, tables)';
   if (name.startsWith('import ')) return '(imports)';
   if (name.startsWith('export ')) return '(exports)';
   if (name.startsWith('code[')) return '(unnamed code)';
   if (/^(custom section|.* section headers|table\[|elem\[|type\[|global\[|memory\[)/.test(name)) return '(wasm structure)';
   if (/externref shim|multivalue shim|^__wbindgen|^__wbg_|wasm_bindgen/.test(name)) return 'wasm-bindgen (glue, shims)';
+  // Any other exported function's body carries its export's name (callControl, parse_record, ...): src/wasm.
+  if (exported.has(name)) return 'vicidial_xfer';
   // The first `crate::` (or `crate[hash]::`) path in the demangled name.
   const m = /([a-z_][a-z0-9_]*)(?:\[[0-9a-f]+\])?::/.exec(name.replace(/^[<&*\s]+(?:mut |const |dyn )?/, ''));
   if (!m) return /^<(char|str|u\d+|i\d+|usize|isize|bool|f\d+|\[)/.test(name) ? 'core' : '(other)';
@@ -92,25 +94,29 @@ function crateOf(name) {
   return c;
 }
 
-const release = path.join(ROOT, 'target', 'wasm32-unknown-unknown', 'release', 'vicidial_xfer.wasm');
+const optRun = path.join(ROOT, 'target', 'pkg-build', 'wasm-opt.json');
 const twiggy = spawnSync('twiggy', ['--version'], { encoding: 'utf8' });
 if (twiggy.status !== 0) {
   out.attribution = { skipped: 'twiggy is not installed (bash bench/tools.sh installs it)' };
-} else if (!existsSync(release)) {
-  out.attribution = { skipped: `${path.relative(ROOT, release)} is missing (run make pkg)` };
+} else if (!existsSync(optRun)) {
+  out.attribution = { skipped: `${path.relative(ROOT, optRun)} is missing (run make pkg)` };
 } else {
   rmSync(WORK, { recursive: true, force: true });
   mkdirSync(WORK, { recursive: true });
-  sh('wasm-bindgen', ['--target', 'web', '--keep-debug', '--out-dir', WORK, '--out-name', 'named', release]);
+  const { input, args: flags } = JSON.parse(readFileSync(optRun, 'utf8'));
   const named = path.join(WORK, 'named.wasm');
-  const flags = ['-Oz', '--converge', '--strip-producers', '--strip-target-features'];
-  sh(process.execPath, [path.join(ROOT, 'node_modules', 'binaryen', 'bin', 'wasm-opt'), ...flags, '-g', path.join(WORK, 'named_bg.wasm'), '-o', named]);
+  sh(process.execPath, [path.join(ROOT, 'node_modules', 'binaryen', 'bin', 'wasm-opt'), ...flags, '-g', input, '-o', named]);
+  const codeSection = (file) => [...wasmSections(readFileSync(file))].find((x) => x.id === 10)?.bytes;
+  if (!codeSection(named)?.equals(codeSection(path.join(PKG, 'vicidial_xfer_bg.wasm')))) {
+    throw new Error('size.mjs: the named module\'s code differs from pkg/vicidial_xfer_bg.wasm (pkg/ older than target/pkg-build? run make pkg)');
+  }
   const top = JSON.parse(sh('twiggy', ['top', '-n', '100000', '--format', 'json', named]));
+  const exported = exportNames(readFileSync(named));
   const perCrate = {};
   let total = 0;
   for (const item of top) {
     if (item.name === '"function names" subsection' || item.name.startsWith('custom section')) continue;
-    const c = crateOf(item.name);
+    const c = crateOf(item.name, exported);
     perCrate[c] = (perCrate[c] ?? 0) + item.shallow_size;
     total += item.shallow_size;
   }
@@ -120,7 +126,7 @@ if (twiggy.status !== 0) {
     .map((c) => ({ name: c.name.slice(7).replace(/"/g, ''), retained: c.retained_size }))
     .sort((a, b) => b.retained - a.retained);
   out.attribution = {
-    method: `target/.../release/vicidial_xfer.wasm from make pkg -> wasm-bindgen --keep-debug -> wasm-opt ${flags.join(' ')} -g; ${twiggy.stdout.trim()} shallow sizes summed per crate (name section excluded)`,
+    method: `build.mjs's wasm-opt run again with -g (the shipped code with names; ${flags.length} flags, target/pkg-build/wasm-opt.json); ${twiggy.stdout.trim()} shallow sizes summed per crate (name section excluded)`,
     namedWasmBytes: sizes(named).raw,
     codeAndDataBytes: total,
     perCrate: Object.entries(perCrate).sort((a, b) => b[1] - a[1]).map(([crate, bytes]) => ({ crate, bytes })),
@@ -136,3 +142,43 @@ out.tools = {
   twiggy: twiggy.status === 0 ? twiggy.stdout.trim() : null,
 };
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
+
+/** The sections of a wasm module: `{ id, bytes }` (the content after the size). */
+function* wasmSections(b) {
+  let at = 8;
+  while (at < b.length) {
+    const id = b[at++];
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const x = b[at++];
+      size |= (x & 127) << shift;
+      if (!(x & 128)) break;
+    }
+    yield { id, bytes: b.subarray(at, at + size) };
+    at += size;
+  }
+}
+
+/** The names of a wasm module's exported functions. */
+function exportNames(b) {
+  const section = [...wasmSections(b)].find((x) => x.id === 7)?.bytes ?? Buffer.alloc(0);
+  let at = 0;
+  const leb = () => {
+    let n = 0;
+    for (let shift = 0; ; shift += 7) {
+      const x = section[at++];
+      n |= (x & 127) << shift;
+      if (!(x & 128)) return n;
+    }
+  };
+  const names = new Set();
+  for (let count = leb(); count > 0; count--) {
+    const length = leb();
+    const name = section.subarray(at, at + length).toString();
+    at += length;
+    const kind = section[at++];
+    leb(); // index
+    if (kind === 0) names.add(name);
+  }
+  return names;
+}

@@ -98,10 +98,12 @@ const names = functionNames(webWasm);
 for (const name of NOT_INLINED) {
   if (!names.some((n) => n.startsWith(`${name}::h`))) throw new Error(`NOT_INLINED: no function ${name} in the module (renamed? update build.mjs)`);
 }
-run(process.execPath, [
-  wasmOpt, ...NOT_INLINED.map((name) => `--no-inline=${name}::h*`), "-Oz", "--converge", "--zero-filled-memory", "--low-memory-unused", "--strip-producers", "--strip-target-features",
-  join(work, "web", "vicidial_xfer_bg.wasm"), "-o", join(out, "vicidial_xfer_bg.wasm"),
-]);
+const wasmOptArgs = [
+  ...NOT_INLINED.map((name) => `--no-inline=${name}::h*`), "-Oz", "--converge", "--zero-filled-memory", "--low-memory-unused", "--strip-producers", "--strip-target-features",
+];
+run(process.execPath, [wasmOpt, ...wasmOptArgs, join(work, "web", "vicidial_xfer_bg.wasm"), "-o", join(out, "vicidial_xfer_bg.wasm")]);
+// bench/size.mjs repeats this run with `-g` (names kept) to attribute the shipped code to crates.
+writeFileSync(join(work, "wasm-opt.json"), JSON.stringify({ input: join(work, "web", "vicidial_xfer_bg.wasm"), args: wasmOptArgs }, null, 2));
 
 // wasm-bindgen's passStringToWasm0 copies the ASCII prefix one char at a
 // time in JavaScript (~350 ns for a 190-char request text) and only then
