@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { exportedFunctions, sections } from '../pkg-template/wasm-sections.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PKG = path.join(ROOT, 'pkg');
@@ -106,12 +107,16 @@ if (twiggy.status !== 0) {
   const { input, args: flags } = JSON.parse(readFileSync(optRun, 'utf8'));
   const named = path.join(WORK, 'named.wasm');
   sh(process.execPath, [path.join(ROOT, 'node_modules', 'binaryen', 'bin', 'wasm-opt'), ...flags, '-g', input, '-o', named]);
-  const codeSection = (file) => [...wasmSections(readFileSync(file))].find((x) => x.id === 10)?.bytes;
+  const codeSection = (file) => {
+    const bytes = readFileSync(file);
+    const code = [...sections(bytes)].find((x) => x.id === 10);
+    return code && bytes.subarray(code.start, code.end);
+  };
   if (!codeSection(named)?.equals(codeSection(path.join(PKG, 'vicidial_xfer_bg.wasm')))) {
     throw new Error('size.mjs: the named module\'s code differs from pkg/vicidial_xfer_bg.wasm (pkg/ older than target/pkg-build? run make pkg)');
   }
   const top = JSON.parse(sh('twiggy', ['top', '-n', '100000', '--format', 'json', named]));
-  const exported = exportNames(readFileSync(named));
+  const exported = exportedFunctions(readFileSync(named));
   const perCrate = {};
   let total = 0;
   for (const item of top) {
@@ -142,43 +147,3 @@ out.tools = {
   twiggy: twiggy.status === 0 ? twiggy.stdout.trim() : null,
 };
 if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
-
-/** The sections of a wasm module: `{ id, bytes }` (the content after the size). */
-function* wasmSections(b) {
-  let at = 8;
-  while (at < b.length) {
-    const id = b[at++];
-    let size = 0;
-    for (let shift = 0; ; shift += 7) {
-      const x = b[at++];
-      size |= (x & 127) << shift;
-      if (!(x & 128)) break;
-    }
-    yield { id, bytes: b.subarray(at, at + size) };
-    at += size;
-  }
-}
-
-/** The names of a wasm module's exported functions. */
-function exportNames(b) {
-  const section = [...wasmSections(b)].find((x) => x.id === 7)?.bytes ?? Buffer.alloc(0);
-  let at = 0;
-  const leb = () => {
-    let n = 0;
-    for (let shift = 0; ; shift += 7) {
-      const x = section[at++];
-      n |= (x & 127) << shift;
-      if (!(x & 128)) return n;
-    }
-  };
-  const names = new Set();
-  for (let count = leb(); count > 0; count--) {
-    const length = leb();
-    const name = section.subarray(at, at + length).toString();
-    at += length;
-    const kind = section[at++];
-    leb(); // index
-    if (kind === 0) names.add(name);
-  }
-  return names;
-}

@@ -36,6 +36,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { capnpConfig, startWorkerd, workerService } from '../tests/support/workerd.mjs';
+import { customSection } from '../pkg-template/wasm-sections.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -75,26 +76,12 @@ const inProcess = !only || only === 'A' ? setupA() : null;
 const t0Step = performance.now();
 
 function setupA() {
-  const leb = (n) => {
-    const b = [];
-    do {
-      let x = n & 0x7f;
-      n >>>= 7;
-      if (n) x |= 0x80;
-      b.push(x);
-    } while (n);
-    return b;
-  };
   const bytes = readFileSync(path.join(dir, 'vicidial_xfer_bg.wasm'));
   return {
     bytes,
     api: pathToFileURL(path.join(dir, 'api.js')).href,
     glueUrl: pathToFileURL(path.join(dir, 'vicidial_xfer.js')).href,
-    unique: (i) => {
-      const name = Buffer.from(`bench${i}`);
-      const payload = [...leb(name.length), ...name];
-      return Buffer.concat([bytes.subarray(0, 8), Buffer.from([0, ...leb(payload.length), ...payload]), bytes.subarray(8)]);
-    },
+    unique: (i) => Buffer.concat([bytes.subarray(0, 8), customSection(`bench${i}`), bytes.subarray(8)]),
     next: 0,
     blocks: [],
     load: [],

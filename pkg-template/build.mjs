@@ -18,6 +18,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { customSection, functionNames, sections, toLeb } from "./wasm-sections.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const template = join(root, "pkg-template");
@@ -267,70 +268,8 @@ manifest.version = version;
 manifest.repository = { type: "git", url: `git+${repository}.git` };
 writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
 
-/** Reads `bytes` (a wasm module) from `at`: `leb()` an unsigned LEB128, `name()` a UTF-8 string after its length. */
-function wasmReader(bytes) {
-  const r = {
-    at: 8,
-    leb() {
-      let n = 0;
-      for (let shift = 0; ; shift += 7) {
-        const b = bytes[r.at++];
-        n |= (b & 127) << shift;
-        if (!(b & 128)) return n;
-      }
-    },
-    name() {
-      const n = r.leb();
-      r.at += n;
-      return bytes.subarray(r.at - n, r.at).toString();
-    },
-  };
-  return r;
-}
-
-/** The sections of `bytes` (a wasm module): `{ start, end, name, r }`, `name` a custom section's ("" for others), `r` reading its content. */
-function* sections(bytes) {
-  const r = wasmReader(bytes);
-  while (r.at < bytes.length) {
-    const start = r.at;
-    const id = bytes[r.at++];
-    const end = r.leb() + r.at;
-    yield { start, end, name: id === 0 ? r.name() : "", r };
-    r.at = end;
-  }
-}
-
-/** The function names in the name section of `bytes` (a wasm module). */
-function functionNames(bytes) {
-  for (const { end, name, r } of sections(bytes)) {
-    if (name !== "name") continue;
-    while (r.at < end) {
-      const subsection = bytes[r.at++];
-      const next = r.leb() + r.at;
-      if (subsection === 1) {
-        const out = [];
-        for (let i = r.leb(); i > 0; i--) {
-          r.leb(); // the function's index
-          out.push(r.name());
-        }
-        return out;
-      }
-      r.at = next;
-    }
-  }
-  throw new Error("the module has no function names (was it stripped?): NOT_INLINED cannot be checked");
-}
-
 /** `bytes` (a wasm module) with its target_features section less `drop`. */
 function withoutFeatures(bytes, drop) {
-  const toLeb = (n) => {
-    const out = [];
-    do {
-      out.push((n & 127) | (n > 127 ? 128 : 0));
-      n >>>= 7;
-    } while (n);
-    return out;
-  };
   const text = (s) => [...toLeb(Buffer.byteLength(s)), ...Buffer.from(s)];
   const parts = [bytes.subarray(0, 8)];
   let found = false;
@@ -346,8 +285,7 @@ function withoutFeatures(bytes, drop) {
       const feature = r.name();
       if (!drop.includes(feature)) kept.push([prefix, feature]);
     }
-    const body = [...text(name), ...toLeb(kept.length), ...kept.flatMap(([prefix, f]) => [prefix, ...text(f)])];
-    parts.push(Uint8Array.from([0, ...toLeb(body.length), ...body]));
+    parts.push(customSection(name, [...toLeb(kept.length), ...kept.flatMap(([prefix, f]) => [prefix, ...text(f)])]));
   }
   if (!found) throw new Error("the module has no target_features section (was it stripped?): wasm-bindgen could not be steered");
   return Buffer.concat(parts);
