@@ -399,21 +399,16 @@ fn classify_line(line: &str) -> Option<Reply> {
 /// [`classify_error`]: a first reply compiles only its own kind's half).
 #[inline(never)]
 fn classify_success(kind: Kind, args: &str) -> Reply {
+    // One split for the three kinds (one call site: 0.1 KB less wasm for V8 to compile on a first parse).
+    let [agent_user, call_id, third] = split_ends(args);
     match kind {
         Kind::Transfer => {
-            let [agent_user, call_id, third] = split_ends(args);
             let phone_number = if third.is_empty() { None } else { Some(third) };
             Reply::Transferred { agent_user, call_id, ingroup: None, phone_number }
         }
-        Kind::Transferred => {
-            let [agent_user, call_id, ingroup] = split_ends(args);
-            Reply::Transferred { agent_user, call_id, ingroup: Some(ingroup), phone_number: None }
-        }
-        // Kind::Hungup (classify_line passes only the SUCCESS kinds here).
-        _ => {
-            let [agent_user, call_id, _] = split_ends(args);
-            Reply::Hungup { agent_user, call_id }
-        }
+        Kind::Transferred => Reply::Transferred { agent_user, call_id, ingroup: Some(third), phone_number: None },
+        // Kind::Hungup (classify_line passes only the SUCCESS kinds here); the third field is `HANGUP`.
+        _ => Reply::Hungup { agent_user, call_id },
     }
 }
 
