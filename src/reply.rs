@@ -399,7 +399,8 @@ fn classify_line(line: &str) -> Option<Reply> {
 /// [`classify_error`]: a first reply compiles only its own kind's half).
 #[inline(never)]
 fn classify_success(kind: Kind, args: &str) -> Reply {
-    // One split for the three kinds (one call site: 0.1 KB less wasm for V8 to compile on a first parse).
+    // One split for the three kinds: one call site, so split_ends is inlined (a first parse compiles
+    // one function and 72 B less).
     let [agent_user, call_id, third] = split_ends(args);
     match kind {
         Kind::Transfer => {
