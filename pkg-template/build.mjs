@@ -18,7 +18,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { customSection, functionNames, sections, toLeb } from "./wasm-sections.mjs";
+import { customSection, functionNames, nameBytes, sections, toLeb } from "./wasm-sections.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const template = join(root, "pkg-template");
@@ -271,7 +271,6 @@ writeFileSync(join(out, "package.json"), JSON.stringify(manifest, null, 2) + "\n
 
 /** `bytes` (a wasm module) with its target_features section less `drop`. */
 function withoutFeatures(bytes, drop) {
-  const text = (s) => [...toLeb(Buffer.byteLength(s)), ...Buffer.from(s)];
   const parts = [bytes.subarray(0, 8)];
   let found = false;
   for (const { start, end, name, r } of sections(bytes)) {
@@ -286,7 +285,7 @@ function withoutFeatures(bytes, drop) {
       const feature = r.name();
       if (!drop.includes(feature)) kept.push([prefix, feature]);
     }
-    parts.push(customSection(name, [...toLeb(kept.length), ...kept.flatMap(([prefix, f]) => [prefix, ...text(f)])]));
+    parts.push(customSection(name, [...toLeb(kept.length), ...kept.flatMap(([prefix, f]) => [prefix, ...nameBytes(f)])]));
   }
   if (!found) throw new Error("the module has no target_features section (was it stripped?): wasm-bindgen could not be steered");
   return Buffer.concat(parts);

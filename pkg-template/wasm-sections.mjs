@@ -12,9 +12,14 @@ export function toLeb(n) {
   return out;
 }
 
+/** `s` as the binary format writes a name: its UTF-8 length as LEB128, then its bytes. */
+export function nameBytes(s) {
+  return [...toLeb(Buffer.byteLength(s)), ...Buffer.from(s)];
+}
+
 /** A custom section named `name` holding `content` (bytes), as a Buffer. */
 export function customSection(name, content = []) {
-  const body = [...toLeb(Buffer.byteLength(name)), ...Buffer.from(name), ...content];
+  const body = [...nameBytes(name), ...content];
   return Buffer.from([0, ...toLeb(body.length), ...body]);
 }
 
