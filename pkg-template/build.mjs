@@ -36,6 +36,16 @@ if (want !== have) {
   console.error(`wasm-bindgen CLI ${have} != Cargo.lock ${want}: cargo install wasm-bindgen-cli --version ${want}`);
   process.exit(1);
 }
+// cargo ignores .cargo/config.toml's wasm32 rustflags (the inline
+// threshold the package was measured with, the 64 KiB stack
+// tests/pkg/stack.test.mjs checks) when either of these is set: the
+// package would build, different, without a word.
+for (const name of ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"]) {
+  if (process.env[name]) {
+    console.error(`${name} is set (${JSON.stringify(process.env[name])}): cargo would build the package without .cargo/config.toml's wasm32 rustflags; unset it to build the package`);
+    process.exit(1);
+  }
+}
 
 // Without std: the `wasm` feature then brings a bump allocator and a panic handler (src/wasm/runtime.rs).
 run("cargo", ["build", "--release", "--lib", "--target", "wasm32-unknown-unknown", "--no-default-features", "--features", "wasm"]);
@@ -73,7 +83,7 @@ mkdirSync(out, { recursive: true });
 const wasmOpt = join(root, "node_modules", "binaryen", "bin", "wasm-opt");
 // Strip the producers and target-features sections only now: wasm-bindgen has read them.
 // --zero-filled-memory: the module defines its memory (not imported), so it starts zeroed;
-// --low-memory-unused: nothing lives below 1024 (rustc links the 1 MiB stack first, data above it).
+// --low-memory-unused: nothing lives below 1024 (rustc links the stack first, 64 KiB growing down from 65536, data above it).
 // Together 0.1 KB gzip; --traps-never-happen (0.3 KB more) is not used: a trap must stay a trap.
 // NOT_INLINED: the functions marked `#[inline(never)]` in src/ to keep
 // what only unusual replies run out of a common reply's path. V8 compiles
