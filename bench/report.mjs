@@ -118,6 +118,7 @@ if (size) {
   p('## 1. Size', '', 'Command: `make pkg` (pkg-template/build.mjs), then `node bench/size.mjs`: every file raw / gzip -9 / brotli 11 (Node zlib); per `exports` entry, the files it loads (each compressed alone, as each is a separate module or fetch).', '');
   table(['file', 'raw', 'gzip', 'brotli'], size.files.map((f) => [f.file, `${kb(f.raw)} KB`, `${kb(f.gzip)} KB`, `${kb(f.brotli)} KB`]));
   table(['entry', 'loads', 'raw', 'gzip', 'brotli'], size.entries.map((e) => [e.entry, e.files.join(' + '), `${kb(e.raw)} KB`, `${kb(e.gzip)} KB`, `${kb(e.brotli)} KB`]));
+  if (size.memory) p(`Each instance's memory starts at ${size.memory.initialPages} pages of 64 KiB (${size.memory.initialPages * 64} KiB: the 64 KiB stack of .cargo/config.toml, then the data) and grows as a call needs${size.memory.maxPages === null ? '' : `, to at most ${size.memory.maxPages} pages`}.`, '');
   const a = size.attribution;
   if (a?.perCrate) {
     p(`Where the bytes go: ${a.method}. Code + data ${num(a.codeAndDataBytes)} B before compression.`, '');

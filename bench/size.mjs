@@ -8,7 +8,8 @@
 //    `new URL("…wasm", import.meta.url)`; not the .wasm for an entry that
 //    passes inlined bytes), each compressed on its own, as each is a
 //    separate module or fetch.
-// 3. Attribution: build.mjs's wasm-opt run repeated with `-g` on the same
+// 3. The memory each instance starts with (the module's memory section).
+// 4. Attribution: build.mjs's wasm-opt run repeated with `-g` on the same
 //    input (target/pkg-build/wasm-opt.json: wasm-bindgen's output and the
 //    flags), so the code is the shipped code with its names kept (checked:
 //    the same code section), then twiggy: shallow sizes summed per crate,
@@ -70,9 +71,21 @@ out.entries = [...entries].map((entry) => {
   const sum = (k) => files.reduce((n, f) => n + sizes(path.join(PKG, f))[k], 0);
   return { entry, files, raw: sum('raw'), gzip: sum('gzip'), brotli: sum('brotli') };
 });
+// The memory the module defines (section 5): what each instance starts with.
+{
+  const bytes = readFileSync(path.join(PKG, 'vicidial_xfer_bg.wasm'));
+  for (const { id, r } of sections(bytes)) {
+    if (id !== 5) continue; // (read while the generator stands at the section)
+    if (r.leb() !== 1) throw new Error('size.mjs: the module defines other than one memory');
+    const flags = r.leb();
+    out.memory = { initialPages: r.leb(), maxPages: flags & 1 ? r.leb() : null };
+    break;
+  }
+}
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 for (const f of out.files) console.log(`size: ${f.file.padEnd(26)} raw ${kb(f.raw).padStart(9)} gzip ${kb(f.gzip).padStart(8)} brotli ${kb(f.brotli).padStart(8)}`);
 for (const e of out.entries) console.log(`size: entry ${e.entry.padEnd(12)} gzip ${kb(e.gzip).padStart(8)} (${e.files.join(' + ')})`);
+console.log(`size: memory at instantiation ${out.memory.initialPages} pages (${out.memory.initialPages * 64} KiB)${out.memory.maxPages === null ? ', no maximum' : `, at most ${out.memory.maxPages}`}`);
 
 // ------------------------------------------------------------ attribution
 
