@@ -39,9 +39,11 @@ if (want !== have) {
 // cargo ignores .cargo/config.toml's wasm32 rustflags (the inline
 // threshold the package was measured with, the 64 KiB stack
 // tests/pkg/stack.test.mjs checks) when either of these is set: the
-// package would build, different, without a word.
+// package would build, different, without a word. Set and empty counts:
+// cargo then uses no flags at all (checked: an empty RUSTFLAGS built the
+// 1 MiB stack).
 for (const name of ["RUSTFLAGS", "CARGO_ENCODED_RUSTFLAGS"]) {
-  if (process.env[name]) {
+  if (process.env[name] !== undefined) {
     console.error(`${name} is set (${JSON.stringify(process.env[name])}): cargo would build the package without .cargo/config.toml's wasm32 rustflags; unset it to build the package`);
     process.exit(1);
   }

@@ -148,12 +148,13 @@ test('the real tree: make -n demo starts the server and builds only what is stal
 test('build.mjs refuses to build when RUSTFLAGS or CARGO_ENCODED_RUSTFLAGS would replace .cargo/config.toml\'s wasm32 flags', () => {
   const out = mkdtempSync(join(tmpdir(), 'vx-rustflags-'));
   try {
-    for (const name of ['RUSTFLAGS', 'CARGO_ENCODED_RUSTFLAGS']) {
+    // Set and empty counts too: cargo then drops .cargo/config.toml's flags as well.
+    for (const [name, value] of [['RUSTFLAGS', '-C opt-level=1'], ['CARGO_ENCODED_RUSTFLAGS', '-C opt-level=1'], ['RUSTFLAGS', '']]) {
       const result = spawnSync(process.execPath, ['pkg-template/build.mjs', '--out', out], {
-        cwd: ROOT, encoding: 'utf8', env: { ...process.env, [name]: '-C opt-level=1' },
+        cwd: ROOT, encoding: 'utf8', env: { ...process.env, [name]: value },
       });
       assert.equal(result.status, 1, result.stderr);
-      assert.match(result.stderr, new RegExp(`^${name} is set \\("-C opt-level=1"\\): cargo would build the package without \\.cargo/config\\.toml's wasm32 rustflags; unset it`, 'm'));
+      assert.match(result.stderr, new RegExp(`^${name} is set \\(${JSON.stringify(value)}\\): cargo would build the package without \\.cargo/config\\.toml's wasm32 rustflags; unset it`, 'm'));
       assert.deepEqual(spawnSync('ls', ['-A', out], { encoding: 'utf8' }).stdout, '', 'nothing was built');
     }
   } finally {
